@@ -1,0 +1,101 @@
+package keyshield.experiments.data;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * Decodes an image file (JPEG, PNG, BMP, TIFF: whatever ImageIO reads) into 8-bit RGB, the way PIL's
+ * {@code Image.open(f).convert("RGB")} does, because that is what timm's and torchvision's loaders feed
+ * the model:
+ * <ul>
+ *   <li>RGB samples are taken as stored; an embedded ICC profile is ignored (PIL does not convert);</li>
+ *   <li>grayscale is replicated to three channels unchanged (AWT's {@code getRGB} would apply a gamma
+ *       curve to linear-gray images, brightening them);</li>
+ *   <li>alpha is dropped, not composited; palettes are looked up; 16-bit samples are rounded to 8 bits.</li>
+ * </ul>
+ * CMYK JPEGs are not supported by the JDK's reader and raise a {@link DataFileException} naming the file.
+ */
+public final class ImageDecoder {
+    static {
+        ImageIO.setUseCache(false);                     // decode in memory, no temp files
+    }
+
+    private ImageDecoder() {}
+
+    /** Reads and decodes {@code file} into a 3-channel image. */
+    public static RawImage decode(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        BufferedImage img;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext())
+                throw new DataFileException(file, "image format", "JPEG, PNG, BMP or TIFF", "unrecognised bytes");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DataFileException(file, "cannot decode image", e);
+        }
+        return toRgb(img);
+    }
+
+    /** Converts a decoded image to planar 8-bit RGB following PIL's {@code convert("RGB")}. */
+    static RawImage toRgb(BufferedImage img) {
+        int h = img.getHeight(), w = img.getWidth(), n = h * w;
+        byte[] out = new byte[3 * n];
+        ColorModel cm = img.getColorModel();
+        Raster raster = img.getRaster();
+        int spaceType = cm.getColorSpace().getType();
+        boolean component = cm instanceof ComponentColorModel;
+        int[] samples = new int[n];
+        if (component && spaceType == ColorSpace.TYPE_GRAY) {
+            raster.getSamples(0, 0, w, h, 0, samples);
+            int bits = cm.getComponentSize(0);
+            for (int i = 0; i < n; i++) {
+                byte v = (byte) to8(samples[i], bits);
+                out[i] = v;
+                out[n + i] = v;
+                out[2 * n + i] = v;
+            }
+        } else if (component && spaceType == ColorSpace.TYPE_RGB && raster.getNumBands() >= 3) {
+            for (int c = 0; c < 3; c++) {
+                raster.getSamples(0, 0, w, h, c, samples);
+                int bits = cm.getComponentSize(c);
+                for (int i = 0; i < n; i++) out[c * n + i] = (byte) to8(samples[i], bits);
+            }
+        } else {
+            // palettes and packed formats: AWT's sRGB lookup is exact for these
+            int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < n; i++) {
+                out[i] = (byte) (argb[i] >> 16);
+                out[n + i] = (byte) (argb[i] >> 8);
+                out[2 * n + i] = (byte) argb[i];
+            }
+        }
+        return new RawImage(3, h, w, out);
+    }
+
+    private static int to8(int sample, int bits) {
+        if (bits == 8) return sample;
+        int max = (1 << bits) - 1;
+        return (int) Math.round(sample * 255.0 / max);
+    }
+}
