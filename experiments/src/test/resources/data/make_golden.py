@@ -37,3 +37,8 @@ if len(sys.argv) > 1:
         name = f"cifar-{cls}-{idx:04d}"
         shutil.copy(os.path.join(sys.argv[1], "test", cls, f"{idx:04d}.jpg"), name + ".jpg")
         Image.open(name + ".jpg").convert("RGB").save(name + "-pil.png")
+
+# a CMYK JPEG (the JDK's reader rejects these; ImageNet's training set has a few); PIL's naive conversion back
+cmyk = Image.fromarray(np.random.default_rng(5).integers(0, 256, size=(12, 10, 3), dtype=np.uint8), "RGB").convert("CMYK")
+cmyk.save("cmyk.jpg", quality=95)
+Image.open("cmyk.jpg").convert("RGB").save("expected-cmyk.png")

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Byte-for-byte agreement with Pillow 9.4 (fixtures made by src/test/resources/data/make_golden.py):
- * PIL's resampling filters, timm's eval transform, {@code convert("RGB")} of PNG color types, and the
+ * PIL's resampling filters, timm's eval transform, {@code convert("RGB")} of PNG color types, CMYK JPEGs (through TwelveMonkeys), and the
  * JPEG decoding of CIFAR-10 test images.
  */
 class PilGoldenTest {
@@ -62,5 +62,14 @@ class PilGoldenTest {
         RawImage ours = ImageDecoder.decode(resource(name + ".jpg"));
         RawImage pil = ImageDecoder.decode(resource(name + "-pil.png"));
         assertThat(maxAbsDiff(ours, pil)).as("max |ImageIO − PIL| for " + name).isEqualTo(0);
+    }
+
+    @Test
+    void cmykJpegDecodesLikePil() throws IOException {
+        RawImage ours = ImageDecoder.decode(resource("cmyk.jpg"));
+        RawImage pil = ImageDecoder.decode(resource("expected-cmyk.png"));
+        int diff = maxAbsDiff(ours, pil);
+        System.out.println("CMYK JPEG: max |ours − PIL| = " + diff);
+        assertThat(diff).isEqualTo(0);
     }
 }
