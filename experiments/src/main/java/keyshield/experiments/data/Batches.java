@@ -13,7 +13,9 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -128,11 +130,16 @@ public final class Batches implements AutoCloseable {
 
     private synchronized ExecutorService pool() {
         if (pool == null)
-            pool = Executors.newFixedThreadPool(options.workers(), r -> {
-                Thread t = new Thread(r, "keyshield-batches-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+        {
+            ThreadPoolExecutor p = new ThreadPoolExecutor(options.workers(), options.workers(), 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "keyshield-batches-" + THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            p.allowCoreThreadTimeOut(true);                   // idle threads go away even if close() is forgotten
+            pool = p;
+        }
         return pool;
     }
 

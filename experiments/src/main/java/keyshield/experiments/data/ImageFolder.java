@@ -35,7 +35,14 @@ public final class ImageFolder {
     private ImageFolder() {}
 
     /** The sorted contents of a split folder. */
-    public record Listing(List<String> classes, List<Path> files, int[] labels, List<Path> skipped) {}
+    public record Listing(List<String> classes, List<Path> files, int[] labels, List<Path> skipped) {
+        public Listing {
+            labels = labels.clone();
+        }
+
+        /** The label of every file, in file order (a copy). */
+        @Override public int[] labels() { return labels.clone(); }
+    }
 
     /** Opens {@code root/split} (e.g. {@code cifar10/test}, {@code imagenet/val}). */
     public static Dataset open(Path root, String split, Preprocess preprocess) throws IOException {
