@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * would have seen.
  *
  * <p><b>Bounds.</b> Each open {@link Epoch} keeps at most {@code prefetch} batches queued or in flight
- * on {@code workers} daemon threads; {@code prefetch = 0} builds batches on the caller's thread.
+ * on {@code workers} daemon threads; {@code prefetch = 0} builds batches on the caller's thread. After
+ * {@link #close()}, every open epoch throws on {@code next()} instead of waiting for a batch that will never come.
  */
 public final class Batches implements AutoCloseable {
     /**
@@ -76,6 +77,7 @@ public final class Batches implements AutoCloseable {
     private final Options options;
     private final Rng rng;
     private ExecutorService pool;
+    private volatile boolean closed;
 
     public Batches(Dataset data, Options options, Rng rng) {
         this.data = data;
@@ -101,6 +103,7 @@ public final class Batches implements AutoCloseable {
 
     /** The batches of an epoch from {@code firstBatch} on (to resume a run mid-epoch). */
     public Epoch epoch(int epoch, int firstBatch) {
+        if (closed) throw new IllegalStateException("Batches: closed");
         if (firstBatch < 0 || firstBatch > batchesPerEpoch())
             throw new IllegalArgumentException("Batches: first batch " + firstBatch + " outside [0, " + batchesPerEpoch() + "]");
         return new Epoch(epoch, firstBatch);
@@ -146,7 +149,10 @@ public final class Batches implements AutoCloseable {
     /** Stops the background threads. */
     @Override
     public synchronized void close() {
-        if (pool != null) pool.shutdownNow();
+        closed = true;
+        if (pool == null) return;
+        for (Runnable queued : pool.shutdownNow())                  // wake up anyone waiting for a queued batch
+            if (queued instanceof Future<?> f) f.cancel(false);
     }
 
     /** One pass over the data: an iterator (usable once in a for-each loop) that must be closed. */
@@ -179,6 +185,7 @@ public final class Batches implements AutoCloseable {
         public Batch next() {
             if (!hasNext()) throw new NoSuchElementException("epoch " + epoch + " has " + end + " batches");
             int index = next++;
+            if (closed) throw new IllegalStateException("batch " + index + " of epoch " + epoch + ": the Batches were closed");
             if (options.prefetch() == 0) return build(epoch, index, order);
             Future<Batch> f = pending.poll();
             topUp();
@@ -187,6 +194,8 @@ public final class Batches implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for batch " + index + " of epoch " + epoch, e);
+            } catch (CancellationException e) {
+                throw new IllegalStateException("batch " + index + " of epoch " + epoch + " was cancelled: the Batches were closed", e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof UncheckedIOException u) throw new UncheckedIOException(u.getMessage(), u.getCause());

@@ -158,4 +158,27 @@ class BatchesTest {
         assertThat(uncached.decodes()).isEqualTo(24);
         assertThat(Nd4j.create(epoch(uncached, o, 4, 1).get(0).images())).isEqualTo(Nd4j.create(epoch(d, o, 4, 1).get(0).images()));
     }
+
+    @Test
+    void closingTheBatchesNeverLeavesAConsumerWaiting() {
+        Dataset d = random(200, 2);
+        Batches b = new Batches(d, Batches.Options.train(1, Augmentation.cifar()).withPrefetch(4, 1), Rng.seeded(2));
+        var epoch = b.epoch(0);
+        b.close();
+        assertThatThrownBy(() -> b.epoch(1)).hasMessageContaining("closed");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            int served = 0, cancelled = 0;
+            while (epoch.hasNext()) {
+                try {
+                    epoch.next().close();
+                    served++;
+                } catch (IllegalStateException e) {
+                    assertThat(e).hasMessageContaining("closed");
+                    cancelled++;
+                }
+            }
+            assertThat(served).isZero();
+            assertThat(cancelled).isEqualTo(200);
+        });
+    }
 }
