@@ -1,0 +1,81 @@
+package keyshield.tensor.io;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+
+/**
+ * NumPy {@code .npz} archives: a zip of {@code name.npy} entries. This is how arrays enter and leave the
+ * command line ({@code predict}, {@code attack}, {@code shuffle}, …), so NumPy/PyTorch users can
+ * exchange inputs and outputs with us directly.
+ */
+public final class Npz {
+    private Npz() {}
+
+    /** Reads every array of {@code file}, in archive order; a missing or unreadable file names itself. */
+    public static Map<String, INDArray> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such .npz file");
+        Map<String, INDArray> arrays = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory()) continue;
+                String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
+                if (arrays.containsKey(name)) throw new IOException(file + ": array '" + name + "' appears twice");
+                arrays.put(name, Npy.parse(readEntry(zip, e, file), file + ":" + e.getName()));
+            }
+        } catch (ZipException e) {
+            throw new IOException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
+        }
+        return arrays;
+    }
+
+    /** An entry's bytes, refusing entries that cannot fit a Java array (.npz arrays over 2 GB are not supported). */
+    private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file) throws IOException {
+        try (InputStream in = zip.getInputStream(e)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(e.getSize() > 0 && e.getSize() < (1 << 26) ? (int) e.getSize() : 1 << 16);
+            byte[] chunk = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                total += n;
+                if (total > Integer.MAX_VALUE - 16)
+                    throw new IOException(file + ":" + e.getName() + ": array is larger than 2 GB, which .npz reading does not support");
+                out.write(chunk, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** The array {@code name} of {@code arrays}, or an error listing what the file does hold. */
+    public static INDArray require(Map<String, INDArray> arrays, String name, Path file) throws IOException {
+        INDArray a = arrays.get(name);
+        if (a == null) throw new IOException(file + ": no array named '" + name + "'; the file holds " + arrays.keySet());
+        return a;
+    }
+
+    /** Atomically writes {@code arrays} (insertion order) to {@code file}. */
+    public static void write(Path file, Map<String, INDArray> arrays) throws IOException {
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                zip.write(Nd4j.toNpyByteArray(e.getValue().dup('c')));
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+}
