@@ -7,6 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -119,7 +120,7 @@ public final class Batches implements AutoCloseable {
     private Batch build(int epoch, int index, int[] order) {
         int from = index * options.batchSize(), n = Math.min(options.batchSize(), order.length - from);
         int c = data.channels(), h = data.height(), w = data.width(), item = c * h * w;
-        int[] positions = java.util.Arrays.copyOfRange(order, from, from + n);
+        int[] positions = Arrays.copyOfRange(order, from, from + n);
         float[] buf = new float[Math.multiplyExact(n, item)];
         Rng augmentRng = rng.split("augment", epoch).split("batch", index);
         for (int i = 0; i < n; i++) {
@@ -132,8 +133,7 @@ public final class Batches implements AutoCloseable {
     }
 
     private synchronized ExecutorService pool() {
-        if (pool == null)
-        {
+        if (pool == null) {
             ThreadPoolExecutor p = new ThreadPoolExecutor(options.workers(), options.workers(), 30, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), r -> {
                         Thread t = new Thread(r, "keyshield-batches-" + THREADS.incrementAndGet());
