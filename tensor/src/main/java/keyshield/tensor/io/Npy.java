@@ -102,23 +102,13 @@ final class Npy {
         return dims.stream().mapToLong(Long::longValue).toArray();
     }
 
-    /** IEEE 754 binary16 → binary32 (exact: every half is a float). */
-    static float halfToFloat(short h) {
-        int sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
-        float v;
-        if (exp == 0) v = (float) (mant * Math.pow(2, -24));                           // subnormal
-        else if (exp == 31) v = mant == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
-        else v = Float.intBitsToFloat(((exp - 15 + 127) << 23) | (mant << 13));
-        return sign == 1 ? -v : v;
-    }
-
     private static INDArray read(ByteBuffer b, char kind, int width, int n, DataType dtype) {
         switch (dtype) {
             case DOUBLE: { double[] v = new double[n]; b.asDoubleBuffer().get(v); return Nd4j.createFromArray(v); }
             case FLOAT: { float[] v = new float[n]; b.asFloatBuffer().get(v); return Nd4j.createFromArray(v); }
             case HALF: {
                 float[] v = new float[n];
-                for (int i = 0; i < n; i++) v[i] = halfToFloat(b.getShort(2 * i));
+                for (int i = 0; i < n; i++) v[i] = HalfFloats.halfToFloat(b.getShort(2 * i));
                 return Nd4j.createFromArray(v).castTo(DataType.HALF);
             }
             case LONG: { long[] v = new long[n]; b.asLongBuffer().get(v); return Nd4j.createFromArray(v); }
