@@ -1,0 +1,29 @@
+package keyshield.nn;
+
+import keyshield.tensor.Rng;
+import keyshield.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Inverted dropout (Srivastava et al. 2014): in training mode each element is kept with probability
+ * 1 − p and scaled by 1/(1 − p), so eval mode is the identity. Masks come from the module's own
+ * generator, split off the one passed in, so runs repeat exactly.
+ */
+public class Dropout extends Module {
+    public final double p;
+    private final Rng rng;
+    private long calls;
+
+    public Dropout(double p, Rng rng) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1) but is " + p);
+        this.p = p;
+        this.rng = rng;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (!training() || p == 0) return x;
+        INDArray keep = rng.split("mask", calls++).uniform(x.dtype(), 0, 1, x.shape()).gt(p).castTo(x.dtype()).muli(1 / (1 - p));
+        return x.mul(Tensor.constant(keep));
+    }
+}
