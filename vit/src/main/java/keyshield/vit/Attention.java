@@ -1,0 +1,57 @@
+package keyshield.vit;
+
+import keyshield.nn.Linear;
+import keyshield.nn.Module;
+import keyshield.tensor.Rng;
+import keyshield.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+
+import java.util.function.Consumer;
+
+/**
+ * Multi-head self-attention with a fused qkv projection, as timm's {@code Attention}:
+ * q, k, v = split(x·W_qkvᵀ + b), A = softmax(q·kᵀ / √headDim), out = (A·v merged over heads)·W_projᵀ + b.
+ * All heads in one batched matmul. x (B, N, D) → (B, N, D).
+ */
+public class Attention extends Module {
+    private final int numHeads, headDim;
+    private final double scale;
+    private final Linear qkv;
+    private Module qkvLayer;                                                       // qkv, or an adapter wrapping it
+    private final Linear proj;
+    private Consumer<Tensor> attentionProbe;
+
+    public Attention(ViTConfig c, Rng rng, DataType dtype) {
+        this.numHeads = c.numHeads();
+        this.headDim = c.headDim();
+        this.scale = Math.pow(headDim, -0.5);
+        this.qkv = child("qkv", new Linear(c.embedDim(), 3 * c.embedDim(), c.qkvBias(), rng.split("qkv"), dtype));
+        this.qkvLayer = qkv;
+        this.proj = child("proj", new Linear(c.embedDim(), c.embedDim(), true, rng.split("proj"), dtype));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        long b = x.size(0), n = x.size(1), d = x.size(2);
+        Tensor qkvT = qkvLayer.forward(x)                                         // (B, N, 3·D)
+                .reshape(b, n, 3, numHeads, headDim)                                   // (B, N, 3, H, Dh)
+                .permute(2, 0, 3, 1, 4);                                               // (3, B, H, N, Dh)
+        Tensor q = qkvT.select(0, 0), k = qkvT.select(0, 1), v = qkvT.select(0, 2);   // (B, H, N, Dh) each
+        Tensor attn = q.mul(scale).matmul(k.transpose(-2, -1)).softmax(-1);            // (B, H, N, N)
+        if (attentionProbe != null) attentionProbe.accept(attn);
+        Tensor out = attn.matmul(v)                                                    // (B, H, N, Dh)
+                .transpose(1, 2)                                                       // (B, N, H, Dh)
+                .reshape(b, n, d);                                                     // (B, N, D)
+        return proj.forward(out);
+    }
+
+    /** Replaces the qkv projection, e.g. by a LoRA wrapper around it (registered under the same name). */
+    public void replaceQkv(Module wrapper) { qkvLayer = replaceChild("qkv", wrapper); }
+
+    public Linear qkv() { return qkv; }
+
+    public Linear proj() { return proj; }
+
+    /** Receives each forward's attention probabilities (B, H, N, N); null to stop. For analysis and tests. */
+    public void setAttentionProbe(Consumer<Tensor> probe) { this.attentionProbe = probe; }
+}
