@@ -15,10 +15,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 public class PatchEmbed extends Module {
     private final ViTConfig c;
     private final Conv2d proj;
+    private Module projLayer;                                                         // proj, or an adapter wrapping it
 
     public PatchEmbed(ViTConfig c, Rng rng, DataType dtype) {
         this.c = c;
         this.proj = child("proj", new Conv2d(c.inChans(), c.embedDim(), c.patchSize(), c.patchSize(), 0, true, rng.split("proj"), dtype));
+        this.projLayer = proj;
     }
 
     @Override
@@ -26,10 +28,14 @@ public class PatchEmbed extends Module {
         if (x.rank() != 4 || x.size(1) != c.inChans() || x.size(2) != c.imgSize() || x.size(3) != c.imgSize())
             throw new ShapeException("patchEmbed: expected images (B, " + c.inChans() + ", " + c.imgSize() + ", " + c.imgSize()
                     + ") but got " + ShapeException.show(x.shape()));
-        Tensor grid = proj.forward(x);                                                 // (B, D, H/p, W/p)
+        Tensor grid = projLayer.forward(x);                                                 // (B, D, H/p, W/p)
         return grid.reshape(x.size(0), c.embedDim(), c.numPatches())                  // (B, D, N)
                    .transpose(1, 2);                                                   // (B, N, D)
     }
 
+    /** The base convolution (also when an adapter wraps it). */
     public Conv2d proj() { return proj; }
+
+    /** Replaces the projection, e.g. by a LoRA wrapper around {@link #proj()} (registered under the same name). */
+    public void replaceProj(Module wrapper) { projLayer = replaceChild("proj", wrapper); }
 }
