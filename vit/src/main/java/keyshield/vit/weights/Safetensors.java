@@ -153,7 +153,7 @@ public final class Safetensors {
             out.write(len.array());
             out.write(headerBytes);
             for (INDArray a : tensors.values()) {
-                INDArray c = a.dup('c');
+                INDArray c = a.dup('c').reshape(new long[] {a.length()});                        // flat, row-major
                 ByteBuffer b = ByteBuffer.allocate((int) (c.length() * (c.dataType() == DataType.FLOAT ? 4 : 8))).order(ByteOrder.LITTLE_ENDIAN);
                 if (c.dataType() == DataType.FLOAT) b.asFloatBuffer().put(c.toFloatVector());
                 else b.asDoubleBuffer().put(c.toDoubleVector());
