@@ -71,6 +71,18 @@ final class TinyModels {
         return new Data(x.reshape('c', n, channels, size, size), y);
     }
 
+    /** Fresh samples of the same task as {@code separable(meansFrom, ...)}: the same class means, new noise and labels. */
+    static Data sameMeans(Rng meansFrom, Rng fresh, int n, int classes, int channels, int size, DataType dtype) {
+        INDArray means = meansFrom.split("means").uniform(dtype, 0.2, 0.8, classes, channels * size * size);
+        int[] y = new int[n];
+        Rng labels = fresh.split("labels");
+        for (int i = 0; i < n; i++) y[i] = labels.nextInt(classes);
+        INDArray x = fresh.split("noise").uniform(dtype, -0.1, 0.1, n, channels * size * size);
+        for (int i = 0; i < n; i++) x.getRow(i).addi(means.getRow(y[i]));
+        x = org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(x, 0.0), 1.0);
+        return new Data(x.reshape('c', n, channels, size, size), y);
+    }
+
     /** A few epochs of full-batch SGD on the cross-entropy, one scope per step. */
     static void train(Classifier model, Data data, int steps, double lr) {
         for (int t = 0; t < steps; t++) {
