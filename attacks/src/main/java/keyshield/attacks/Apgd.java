@@ -100,9 +100,8 @@ public final class Apgd extends Attack {
 
         void execute() {
             int iters = spec.iterations();
-            int checkpointInterval = Math.max((int) (0.22 * iters), 1);
-            int minInterval = Math.max((int) (0.06 * iters), 1);
-            int intervalDecrease = Math.max((int) (0.03 * iters), 1);
+            java.util.List<Integer> intervals = checkpointIntervals(iters);
+            int checkpoint = 0, checkpointInterval = intervals.get(0);
             double[][] lossHistory = new double[iters + 1][];        // [0]: at x⁰, [i + 1]: after step i
 
             try (var s = Scope.open()) {
@@ -169,7 +168,7 @@ public final class Apgd extends Attack {
                                 grad.putRow(b, gradBest.getRow(b));
                             }
                         }
-                        checkpointInterval = Math.max(checkpointInterval - intervalDecrease, minInterval);
+                        checkpointInterval = intervals.get(Math.min(++checkpoint, intervals.size() - 1));
                         sinceCheck = 0;
                     }
                 }
@@ -197,6 +196,26 @@ public final class Apgd extends Attack {
             for (int b = 0; b < n; b++) c[b] = pred[b] == p.y()[b];
             return c;
         }
+    }
+
+    /**
+     * The lengths w_j − w_{j−1} of the intervals between step-size checkpoints for N iterations, in
+     * integer form as the reference computes them: the first is ⌊0.22·N⌋, each next one 3% of N shorter
+     * (⌊0.03·N⌋), but never below ⌊0.06·N⌋ (all at least 1). For N = 100: 22, 19, 16, 13, 10, 7, 6, 6, …,
+     * i.e. checkpoints after iterations 22, 41, 57, 70, 80, 87, 93, 99 = ⌈p_j·N⌉.
+     */
+    static java.util.List<Integer> checkpointIntervals(int iterations) {
+        int first = Math.max((int) (0.22 * iterations), 1);
+        int min = Math.max((int) (0.06 * iterations), 1);
+        int decrease = Math.max((int) (0.03 * iterations), 1);
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        int total = 0;
+        for (int k = first; total + k <= iterations; k = Math.max(k - decrease, min)) {
+            out.add(k);
+            total += k;
+        }
+        if (out.isEmpty()) out.add(first);
+        return out;
     }
 
     static int[] indices(boolean[] flags) {
