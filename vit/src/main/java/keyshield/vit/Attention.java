@@ -1,5 +1,6 @@
 package keyshield.vit;
 
+import keyshield.nn.Dropout;
 import keyshield.nn.Linear;
 import keyshield.nn.Module;
 import keyshield.tensor.Rng;
@@ -11,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * Multi-head self-attention with a fused qkv projection, as timm's {@code Attention}:
  * q, k, v = split(x·W_qkvᵀ + b), A = softmax(q·kᵀ / √headDim), out = (A·v merged over heads)·W_projᵀ + b.
- * All heads in one batched matmul. x (B, N, D) → (B, N, D).
+ * All heads in one batched matmul; dropout ({@code dropRate}) on the projected output, as timm 0.4's
+ * {@code proj_drop}. x (B, N, D) → (B, N, D).
  */
 public class Attention extends Module {
     private final int numHeads, headDim;
@@ -19,6 +21,7 @@ public class Attention extends Module {
     private final Linear qkv;
     private Module qkvLayer;                                                       // qkv, or an adapter wrapping it
     private final Linear proj;
+    private final Dropout projDrop;
     private Consumer<Tensor> attentionProbe;
 
     public Attention(ViTConfig c, Rng rng, DataType dtype) {
@@ -28,6 +31,7 @@ public class Attention extends Module {
         this.qkv = child("qkv", new Linear(c.embedDim(), 3 * c.embedDim(), c.qkvBias(), rng.split("qkv"), dtype));
         this.qkvLayer = qkv;
         this.proj = child("proj", new Linear(c.embedDim(), c.embedDim(), true, rng.split("proj"), dtype));
+        this.projDrop = child("proj_drop", new Dropout(c.dropRate(), rng.split("proj_drop")));
     }
 
     @Override
@@ -42,7 +46,7 @@ public class Attention extends Module {
         Tensor out = attn.matmul(v)                                                    // (B, H, N, Dh)
                 .transpose(1, 2)                                                       // (B, N, H, Dh)
                 .reshape(b, n, d);                                                     // (B, N, D)
-        return proj.forward(out);
+        return projDrop.forward(proj.forward(out));
     }
 
     /** Replaces the qkv projection, e.g. by a LoRA wrapper around it (registered under the same name). */

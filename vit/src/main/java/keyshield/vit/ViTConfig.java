@@ -13,7 +13,8 @@ package keyshield.vit;
  * @param numHeads    attention heads
  * @param mlpRatio    MLP hidden width / D
  * @param qkvBias     bias in the fused qkv projection
- * @param dropRate    dropout after the position embedding, in the MLP and before the head
+ * @param dropRate    dropout after the position embedding, after the attention projection and in the MLP
+ *                    (timm 0.4's {@code drop_rate}; timm 1.x splits it into pos/proj/head rates)
  * @param dropPathRate stochastic depth of the last block (linearly increasing from 0 over the blocks)
  * @param classToken  prepend a learned class token
  * @param globalPool  what feeds the head: the class token or the mean of the patch tokens
