@@ -17,7 +17,7 @@ final class Blocks {
     /** x (B, C, H, W) with M dividing H and W → (B·H/M·W/M, C·M·M), block rows in image order. */
     static INDArray rows(INDArray x, int m, PixelOrder order) {
         long b = x.size(0), c = x.size(1), h = x.size(2) / m, w = x.size(3) / m;
-        return x.dup('c').reshape('c', b, c, h, m, w, m)                    // (B, C, H/M, M, W/M, M)
+        return x.reshape('c', b, c, h, m, w, m)                             // (B, C, H/M, M, W/M, M)
                 .permute(order.blockAxes())                                  // (B, H/M, W/M, block axes)
                 .dup('c').reshape('c', b * h * w, c * m * m);                // (B·H/M·W/M, C·M·M)
     }
