@@ -51,10 +51,9 @@ record Problem(Classifier classifier, INDArray x, long[] imageShape, int[] y, Th
      */
     Evaluation lossAndGrad(INDArray rows, AttackLosses.Loss loss, int[] labels, LossReduction reduction) {
         Tap tap = new Tap();
-        Tensor input = Function.apply(tap, Tensor.variable(images(rows)));
-        Tensor logits;
-        try (var on = GradMode.on()) {
-            logits = classifier.logits(input);
+        try (var on = GradMode.on()) {                         // attacks may be called from a no-grad block
+            Tensor input = Function.apply(tap, Tensor.variable(images(rows)));
+            Tensor logits = classifier.logits(input);
             Tensor perSample = loss.perSample(logits, labels);                        // (n)
             Tensor total = reduction == LossReduction.SUM ? perSample.sum() : perSample.mean();
             if (total.requiresGrad()) total.backward();
@@ -69,8 +68,8 @@ record Problem(Classifier classifier, INDArray x, long[] imageShape, int[] y, Th
      */
     INDArray[] logitGradients(INDArray rows, int[][] classes, int m) {
         Tap tap = new Tap();
-        Tensor input = Function.apply(tap, Tensor.variable(images(rows)));
         try (var on = GradMode.on()) {
+            Tensor input = Function.apply(tap, Tensor.variable(images(rows)));
             Tensor logits = classifier.logits(input);
             int n = (int) rows.size(0);
             INDArray[] out = new INDArray[m + 1];

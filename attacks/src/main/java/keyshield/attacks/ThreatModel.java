@@ -15,6 +15,24 @@ public record ThreatModel(Norm norm, double eps) {
 
     public static ThreatModel l2(double eps) { return new ThreatModel(Norm.L2, eps); }
 
+    /**
+     * A budget written as a decimal or a fraction, e.g. "0.5" or "8/255" (as on the command line).
+     * Anything else is an error quoting the text.
+     */
+    public static double parseAmount(String text) {
+        if (text == null) throw new IllegalArgumentException("budget: no value given");
+        String t = text.trim();
+        try {
+            int slash = t.indexOf('/');
+            double v = slash < 0 ? Double.parseDouble(t)
+                    : Double.parseDouble(t.substring(0, slash).trim()) / Double.parseDouble(t.substring(slash + 1).trim());
+            if (!Double.isFinite(v) || v < 0) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("budget: '" + text + "' is not a non-negative number or fraction like 8/255");
+        }
+    }
+
     /** The same norm with another budget. */
     public ThreatModel withEps(double newEps) { return new ThreatModel(norm, newEps); }
 }
