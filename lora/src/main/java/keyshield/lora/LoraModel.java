@@ -104,16 +104,27 @@ public final class LoraModel {
      * shapes and finite values. Everything is checked before anything is copied.
      */
     public void loadAdapterState(Map<String, INDArray> state) {
-        LinkedHashMap<String, Parameter> byName = new LinkedHashMap<>();
+        LinkedHashMap<String, INDArray> checked = checkState(state);
+        LinkedHashMap<String, Parameter> live = liveState();
+        try (var noGrad = GradMode.off()) {
+            checked.forEach((k, v) -> live.get(k).data().assign(v.castTo(live.get(k).dtype())));
+        }
+    }
+
+    /**
+     * {@code state} validated against this model's adapter (complete, no extra names, matching shapes,
+     * finite values), by peft in-model name; one exception lists every problem.
+     */
+    LinkedHashMap<String, INDArray> checkState(Map<String, INDArray> state) {
+        LinkedHashMap<String, Parameter> byName = liveState();
         LinkedHashMap<String, String> canonical = new LinkedHashMap<>();
-        trainableParameters().forEach((n, p) -> {
-            byName.put(peftName(n), p);
+        trainableParameters().keySet().forEach(n -> {
             canonical.put(peftName(n), peftName(n));
             canonical.put(savedFileName(n), peftName(n));
         });
         TreeSet<String> missing = new TreeSet<>(byName.keySet()), unexpected = new TreeSet<>();
         List<String> problems = new ArrayList<>();
-        LinkedHashMap<Parameter, INDArray> plan = new LinkedHashMap<>();
+        LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
         state.forEach((k, v) -> {
             String c = canonical.get(k);
             if (c == null) { unexpected.add(k); return; }
@@ -122,16 +133,14 @@ public final class LoraModel {
             if (!Arrays.equals(p.shape(), v.shape()))
                 problems.add(k + ": expected " + ShapeException.show(p.shape()) + " but got " + ShapeException.show(v.shape()));
             else if (v.isNaN().any() || v.isInfinite().any()) problems.add(k + " contains NaN or Inf");
-            else plan.put(p, v);
+            else out.put(c, v);
         });
         if (!missing.isEmpty()) problems.add("missing " + missing);
         if (!unexpected.isEmpty()) problems.add("unexpected " + unexpected);
         if (!problems.isEmpty())
-            throw new IllegalArgumentException("cannot load adapter state (r " + config.r() + ", targets " + config.targetModules() + "): "
-                    + String.join("; ", problems));
-        try (var noGrad = GradMode.off()) {
-            plan.forEach((p, v) -> p.data().assign(v.castTo(p.dtype())));
-        }
+            throw new IllegalArgumentException("adapter state does not fit this model's adapter (r " + config.r() + ", targets "
+                    + config.targetModules() + ", modules to save " + config.modulesToSave() + "): " + String.join("; ", problems));
+        return out;
     }
 
     /** Folds every adapter into its base weight (all layers checked finite first, so a refusal changes nothing). */
