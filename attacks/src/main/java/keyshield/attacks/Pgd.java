@@ -22,7 +22,7 @@ public final class Pgd extends Attack {
 
     @Override public PgdSpec spec() { return spec; }
 
-    @Override public String name() { return spec.randomStart() ? "pgd" : "bim"; }
+    @Override public String name() { return "pgd"; }
 
     @Override Output perturb(Problem p, Rng rng) {
         int[] targets;
