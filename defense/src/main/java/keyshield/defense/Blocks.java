@@ -6,10 +6,11 @@ import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The one place where images are cut into blocks: a view of (B, C, H, W) as a matrix with one row per
- * M×M block, its C·M·M values in a {@link PixelOrder}, and back. Permuting within blocks is then a
- * single column gather ({@code out[:, i] = in[:, p[i]]}), done by libnd4j's {@code gather}, not by a
- * loop over pixels.
+ * The one place where images are cut into blocks. {@link #rows} views (B, C, H, W) as a matrix with one
+ * row per M×M block, its C·M·M values in a {@link PixelOrder}; {@link #image} goes back. Permuting
+ * within blocks uses neither: {@link #sourceIndex} computes, once per image size, where each output
+ * value of one image comes from, and {@link #permuteWithin} is then a single native gather over the
+ * flattened images, not a loop over pixels.
  */
 final class Blocks {
     private Blocks() {}
@@ -33,13 +34,39 @@ final class Blocks {
                 .dup('c').reshape('c', b, c, h * m, w * m);                  // (B, C, H, W)
     }
 
-    /** out[:, i] = in[:, p[i]] within every block of x (B, C, H, W); a new array of x's shape. */
+    /**
+     * For images (C, H, W) flattened in row-major order: src[j] = the flat position that output position
+     * j takes its value from when block vector position i takes the value at position p[i] of the same
+     * block ({@code out[i] = in[p[i]]}). A one-time Java loop over C·H·W positions, not over the batch.
+     */
+    static int[] sourceIndex(int c, int h, int w, int m, PixelOrder order, int[] p) {
+        int k = c * m * m;
+        if (p.length != k) throw new ShapeException("block permutation: " + p.length + " indices for blocks of " + k + " values");
+        int[] offset = new int[k];                                           // block vector position → flat offset from the block's corner
+        for (int ch = 0; ch < c; ch++)
+            for (int r = 0; r < m; r++)
+                for (int col = 0; col < m; col++) offset[order.index(ch, r, col, c, m)] = (ch * h + r) * w + col;
+        int[] src = new int[Math.multiplyExact(k, (h / m) * (w / m))];
+        for (int by = 0; by < h / m; by++)
+            for (int bx = 0; bx < w / m; bx++) {
+                int corner = by * m * w + bx * m;
+                for (int i = 0; i < k; i++) src[corner + offset[i]] = corner + offset[p[i]];
+            }
+        return src;
+    }
+
+    /** out = x with every block permuted, x (B, C, H, W): one gather of the flattened images along {@code src}. */
+    static INDArray permuteWithin(INDArray x, int[] src) {
+        long b = x.size(0);
+        INDArray flat = x.reshape('c', b, x.length() / b);                   // (B, C·H·W)
+        if (flat.size(1) != src.length)
+            throw new ShapeException("block permutation: an index for " + src.length + " values per image but images " + ShapeException.show(x.shape()));
+        return Nd4j.exec(new Gather(flat, src, 1))[0].reshape('c', x.shape());   // (B, C, H, W)
+    }
+
+    /** out[i] = in[p[i]] within every block of x (B, C, H, W); a new array of x's shape. */
     static INDArray permuteWithin(INDArray x, int m, PixelOrder order, int[] p) {
-        INDArray r = rows(x, m, order);                                      // (B·blocks, C·M·M)
-        if (r.size(1) != p.length)
-            throw new ShapeException("block permutation: " + p.length + " indices for blocks of " + r.size(1) + " values");
-        INDArray shuffled = Nd4j.exec(new Gather(r, p, 1))[0];               // (B·blocks, C·M·M)
-        return image(shuffled, x.shape(), m, order);
+        return permuteWithin(x, sourceIndex((int) x.size(1), (int) x.size(2), (int) x.size(3), m, order, p));
     }
 
     /** q with q[p[i]] = i. */
