@@ -49,7 +49,8 @@ public sealed interface LrSchedule permits LrSchedule.Constant, LrSchedule.Warmu
      * 2018). The rate starts at initial = maxLr / divFactor, rises to maxLr at step e₁ = pctStart·T − 1,
      * then falls to initial / finalDivFactor at step e₂ = T − 1, each phase by
      * anneal(a, b, p) = b + (a − b)/2 · (cos(π·p) + 1) with p the fraction of the phase done. As in
-     * PyTorch, step T is still defined (past the end) and later steps are an error.
+     * PyTorch, step T is still defined (past the end) and later steps are an error. PyTorch also cycles
+     * SGD's momentum (or Adam's β₁) inversely to the rate by default; this schedule gives the rate only.
      */
     record OneCycle(double maxLr, long totalSteps, double pctStart, double divFactor, double finalDivFactor) implements LrSchedule {
         public OneCycle {

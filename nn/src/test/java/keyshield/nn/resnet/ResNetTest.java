@@ -102,6 +102,22 @@ class ResNetTest {
     }
 
     @Test
+    void stateDictRoundTripReproducesEvalOutputsIncludingRunningStatistics() {
+        var source = new ResNet(tiny(6), Rng.seeded(12), DataType.DOUBLE);
+        Tensor x = Tensor.constant(Rng.seeded(13).uniform(DataType.DOUBLE, 0, 1, 3, 3, 8, 8));
+        try (var noGrad = GradMode.off()) {
+            source.forward(x);                                                 // running statistics and counters move
+            source.eval();
+            var copy = new ResNet(tiny(6), Rng.seeded(99), DataType.DOUBLE);
+            copy.eval();
+            assertThat(copy.forward(x).value().equalsWithEps(source.forward(x).value(), 1e-6)).isFalse();
+            copy.loadStateDict(source.stateDict(), true);
+            assertThat(copy.forward(x).value()).isEqualTo(source.forward(x).value());
+            assertThat(copy.stateDict().get("layer3.0.downsample.1.num_batches_tracked").getLong(0)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void evalModeInputGradientPassesGradientCheck() {
         var model = new ResNet(new ResNetConfig(3, 2, ResNetConfig.Stem.CIFAR, 2, List.of(1, 1, 1, 1)), Rng.seeded(7), DataType.DOUBLE);
         try (var noGrad = GradMode.off()) {                                    // non-default running statistics
