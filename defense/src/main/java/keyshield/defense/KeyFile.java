@@ -59,7 +59,7 @@ public final class KeyFile {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.size() != 5)
             throw new IOException("key file " + file + ": expected 5 lines (keyshield-key v1, origin, block, channels, material) but found " + lines.size());
-        if (!lines.get(0).equals(MAGIC))
+        if (!lines.get(0).strip().equals(MAGIC))
             throw new IOException("key file " + file + " line 1: expected '" + MAGIC + "' but found a line starting with '" + abbreviate(lines.get(0).split(" ", 2)[0]) + "'");
         String originText = field(file, lines, 2, "origin");
         SecretKey.Origin origin = switch (originText) {

@@ -46,7 +46,7 @@ public final class SecretKey {
     private final byte[] material;
     private final int blockSize, channels;
     private final Origin origin;
-    private int[] permutation;                                               // derived lazily, then cached
+    private volatile int[] permutation;                                      // derived lazily, then cached
 
     SecretKey(byte[] material, int blockSize, int channels, Origin origin) {
         if (blockSize < 1) throw new IllegalArgumentException("key: block size must be at least 1 but is " + blockSize);
@@ -92,9 +92,10 @@ public final class SecretKey {
 
     /** The key's block permutation p (out[i] = in[p[i]]), derived as described in the class comment. */
     public int[] permutation() {
-        if (permutation == null) {
+        int[] p = permutation;
+        if (p == null) {
             UniformRandomProvider rng = generator("keyshield-permutation-v1");
-            int[] p = new int[permutationSize()];
+            p = new int[permutationSize()];
             for (int i = 0; i < p.length; i++) p[i] = i;
             for (int i = p.length - 1; i > 0; i--) {
                 int j = bounded(rng, i + 1);
@@ -102,7 +103,7 @@ public final class SecretKey {
             }
             permutation = p;
         }
-        return permutation.clone();
+        return p.clone();
     }
 
     /** The generator of one purpose (see the class comment); a new label gives an independent stream. */
