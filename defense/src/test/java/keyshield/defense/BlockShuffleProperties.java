@@ -99,6 +99,26 @@ class BlockShuffleProperties {
         assertThat(SecretKey.fromSeed(a, m, 3).permutation()).isNotEqualTo(SecretKey.fromSeed(b, m, 3).permutation());
     }
 
+    @Property(tries = 50)
+    void differentRandomKeysGiveDifferentPermutations(@ForAll("blockSizes") int m) {
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        assertThat(SecretKey.generate(m, 3, r).permutation()).isNotEqualTo(SecretKey.generate(m, 3, r).permutation());
+    }
+
+    @Property(tries = 5)
+    void float32ImagesInsideAScopeGiveTheFloat64Values(@ForAll("cases") Case k) {
+        BlockShuffle t = new BlockShuffle(k.key(), k.order());
+        INDArray x64 = k.image(), expected = t.apply(x64);
+        try (var step = keyshield.tensor.Scope.open()) {
+            Tensor x = Tensor.variable(x64.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT));
+            Tensor y = t.apply(x);
+            y.backward(y.value());
+            assertThat(y.dtype()).isEqualTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+            assertThat(y.value().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sub(expected).amaxNumber().doubleValue()).isLessThan(1e-7);
+            assertThat(x.grad()).isEqualTo(x.value());                      // tᵀ t = id
+        }
+    }
+
     @Provide
     Arbitrary<Integer> blockSizes() { return Arbitraries.of(2, 4, 8); }
 
