@@ -1,0 +1,102 @@
+package keyshield.experiments.bench;
+
+import keyshield.attacks.Attacks;
+import keyshield.attacks.Classifier;
+import keyshield.attacks.LossReduction;
+import keyshield.attacks.PgdSpec;
+import keyshield.attacks.Targeting;
+import keyshield.attacks.ThreatModel;
+import keyshield.nn.Losses;
+import keyshield.nn.optim.AdamW;
+import keyshield.tensor.GradMode;
+import keyshield.tensor.Rng;
+import keyshield.tensor.Scope;
+import keyshield.tensor.Tensor;
+import keyshield.vit.ViTConfig;
+import keyshield.vit.VisionTransformer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * The workloads of {@code keyshield bench}, named as in {@code bench/peer_torch.py} so the two sides
+ * line up. Each returns the median of {@code runs} timed repetitions after {@code warmup} untimed ones, in
+ * its unit (GFLOP/s for matrix products, images/s otherwise).
+ */
+public enum Workload {
+    GEMM_QKV("gemm_1576x768x2304", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 768, 2304, w, r); } },
+    GEMM_FC1("gemm_1576x768x3072", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 768, 3072, w, r); } },
+    GEMM_FC2("gemm_1576x3072x768", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 3072, 768, w, r); } },
+    GEMM_PROJ("gemm_1576x768x768", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 768, 768, w, r); } },
+    GEMM_PEAK("gemm_2048x2048x2048", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(2048, 2048, 2048, w, r); } },
+    VIT_CIFAR_TRAIN("vit_cifar_train_b128", "img/s") { @Override double measure(int w, int r) { return train(ViTConfig.cifar(10), 128, w, r); } },
+    VIT_CIFAR_PGD("vit_cifar_pgd10_b128", "img/s") { @Override double measure(int w, int r) { return pgd(128, Math.min(w, 1), r); } },
+    VIT_B16_FORWARD("vit_b16_forward_b8", "img/s") { @Override double measure(int w, int r) { return forward(ViTConfig.base16(1000), 8, w, r); } },
+    VIT_B16_TRAIN("vit_b16_train_b8", "img/s") { @Override double measure(int w, int r) { return train(ViTConfig.base16(1000), 8, 1, r); } };
+
+    public final String id, unit;
+
+    Workload(String id, String unit) { this.id = id; this.unit = unit; }
+
+    abstract double measure(int warmup, int runs);
+
+    public static Workload byId(String id) {
+        return Arrays.stream(values()).filter(w -> w.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown workload '" + id + "'; known: " + Arrays.stream(values()).map(w -> w.id).toList()));
+    }
+
+    static double median(Runnable r, int warmup, int runs) {
+        for (int i = 0; i < warmup; i++) r.run();
+        double[] t = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[runs / 2];
+    }
+
+    private static double gemm(long m, long k, long n, int warmup, int runs) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, m, k), b = Nd4j.rand(DataType.FLOAT, k, n), c = Nd4j.create(DataType.FLOAT, m, n);
+        return 2.0 * m * k * n / median(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), warmup, runs) / 1e9;
+    }
+
+    private static double forward(ViTConfig c, int batch, int warmup, int runs) {
+        VisionTransformer vit = new VisionTransformer(c, Rng.seeded(0));
+        vit.eval();
+        INDArray x = Rng.seeded(1).uniform(DataType.FLOAT, 0, 1, batch, 3, c.imgSize(), c.imgSize());
+        return batch / median(() -> {
+            try (var s = Scope.open(); var off = GradMode.off()) { vit.forward(Tensor.constant(x)); }
+        }, warmup, runs);
+    }
+
+    private static double train(ViTConfig c, int batch, int warmup, int runs) {
+        VisionTransformer vit = new VisionTransformer(c, Rng.seeded(0));
+        vit.train();
+        AdamW opt = new AdamW(vit.namedParameters(), AdamW.Options.of(1e-4, 0.05));
+        INDArray x = Rng.seeded(1).uniform(DataType.FLOAT, 0, 1, batch, 3, c.imgSize(), c.imgSize());
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) y[i] = i % c.numClasses();
+        return batch / median(() -> {
+            try (var s = Scope.open()) {
+                Losses.crossEntropy(vit.forward(Tensor.constant(x)), y).backward();
+                opt.step();
+                opt.zeroGrad();
+            }
+        }, warmup, runs);
+    }
+
+    private static double pgd(int batch, int warmup, int runs) {
+        VisionTransformer vit = new VisionTransformer(ViTConfig.cifar(10), Rng.seeded(0));
+        vit.eval();
+        Classifier classifier = Classifier.of(vit::forward, vit.parameters());
+        INDArray x = Rng.seeded(1).uniform(DataType.FLOAT, 0, 1, batch, 3, 32, 32);
+        int[] y = new int[batch];
+        for (int i = 0; i < batch; i++) y[i] = i % 10;
+        PgdSpec spec = new PgdSpec(10, 2.0 / 255, true, LossReduction.MEAN, Targeting.UNTARGETED);
+        return batch / median(() -> Attacks.run(spec, classifier, x, y, ThreatModel.linf(8.0 / 255), Rng.seeded(2)), warmup, runs);
+    }
+}
