@@ -6,6 +6,8 @@ import keyshield.nn.Module;
 import keyshield.tensor.GradMode;
 import keyshield.tensor.Parameter;
 import keyshield.tensor.Rng;
+import keyshield.tensor.Scope;
+import keyshield.tensor.ShapeException;
 import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +32,7 @@ public final class LoraConv extends Module implements LoraLayer {
     private final Parameter weight, bias;
     private final double scaling;
     private final Module dropout;
-    private boolean merged;
+    private INDArray unmergedWeight;                                               // W before merge(), while merged
 
     public LoraConv(Conv2d base, LoraConfig c, Rng rng) {
         this.base = base;
@@ -54,7 +56,7 @@ public final class LoraConv extends Module implements LoraLayer {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.conv2d(weight, bias, base.stride, base.padding);             // (N, O, H', W')
-        if (merged) return y;
+        if (merged()) return y;
         Tensor update = dropout.forward(x)
                 .conv2d(a.weight(), null, base.stride, base.padding)               // (N, r, H', W')
                 .conv2d(b.weight(), null, 1, 0);                                   // (N, O, H', W')
@@ -63,33 +65,36 @@ public final class LoraConv extends Module implements LoraLayer {
 
     @Override
     public void merge() {
-        if (merged) throw new IllegalStateException("LoRA layer is already merged");
-        apply(1);
-        merged = true;
+        if (merged()) throw new IllegalStateException("LoRA layer is already merged");
+        requireFinite("LoraConv " + ShapeException.show(weight.shape()));
+        unmergedWeight = Scope.outside(() -> weight.data().dup());
+        addUpdate();
     }
 
     @Override
     public void unmerge() {
-        if (!merged) throw new IllegalStateException("LoRA layer is not merged");
-        apply(-1);
-        merged = false;
+        if (!merged()) throw new IllegalStateException("LoRA layer is not merged");
+        try (var noGrad = GradMode.off()) {
+            weight.data().assign(unmergedWeight);
+        }
+        unmergedWeight = null;
     }
 
-    /** W += sign · scaling · (B∘A), the composed k×k kernel. */
-    private void apply(int sign) {
+    /** W += scaling · (B∘A), the composed k×k kernel. */
+    private void addUpdate() {
         long o = base.outChannels, c = base.inChannels, k = base.kernelSize, r = a.outChannels;
         try (var noGrad = GradMode.off()) {
             INDArray bm = b.weight().data().reshape('c', o, r);                   // (O, r)
             INDArray am = a.weight().data().reshape('c', r, c * k * k);           // (r, C·k·k)
             INDArray delta = Nd4j.gemm(bm, am, false, false)                      // (O, C·k·k)
                     .reshape('c', o, c, k, k)                                      // (O, C, k, k)
-                    .muli(sign * scaling);
+                    .muli(scaling);
             weight.data().addi(delta);
         }
     }
 
     @Override
-    public boolean merged() { return merged; }
+    public boolean merged() { return unmergedWeight != null; }
 
     @Override
     public LinkedHashMap<String, Parameter> adapterParameters() {

@@ -19,7 +19,11 @@ public interface LoraLayer {
     /** W += scaling·ΔW; afterwards the forward is the base layer alone. Refuses a non-finite A or B. */
     void merge();
 
-    /** W −= scaling·ΔW: the inverse of {@link #merge()} up to one float rounding per element. */
+    /**
+     * The exact inverse of {@link #merge()}: W is restored bit for bit from a copy taken when merging (so a
+     * merged layer holds its base weight twice). Subtracting scaling·ΔW, as peft does, would leave rounding
+     * errors of the size of ulp(W + scaling·ΔW), large when the update is large against W.
+     */
     void unmerge();
 
     boolean merged();

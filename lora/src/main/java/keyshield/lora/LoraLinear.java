@@ -6,6 +6,8 @@ import keyshield.nn.Module;
 import keyshield.tensor.GradMode;
 import keyshield.tensor.Parameter;
 import keyshield.tensor.Rng;
+import keyshield.tensor.Scope;
+import keyshield.tensor.ShapeException;
 import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,7 +40,7 @@ public final class LoraLinear extends Module implements LoraLayer {
     private final double scaling;
     private final Module dropout;
     private final List<Part> parts = new ArrayList<>();
-    private boolean merged;
+    private INDArray unmergedWeight;                                               // W before merge(), while merged
 
     /** One adapter over all output rows. */
     public static LoraLinear fused(Linear base, LoraConfig c, Rng rng) {
@@ -93,7 +95,7 @@ public final class LoraLinear extends Module implements LoraLayer {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x.linear(weight, bias);                                        // (…, out)
-        if (merged) return y;
+        if (merged()) return y;
         Tensor h = dropout.forward(x);                                            // (…, in)
         int last = x.rank() - 1;
         List<Tensor> pieces = new ArrayList<>();
@@ -117,31 +119,34 @@ public final class LoraLinear extends Module implements LoraLayer {
 
     @Override
     public void merge() {
-        if (merged) throw new IllegalStateException("LoRA layer is already merged");
-        apply(1);
-        merged = true;
+        if (merged()) throw new IllegalStateException("LoRA layer is already merged");
+        requireFinite("LoraLinear " + ShapeException.show(weight.shape()));
+        unmergedWeight = Scope.outside(() -> weight.data().dup());
+        addUpdate();
     }
 
     @Override
     public void unmerge() {
-        if (!merged) throw new IllegalStateException("LoRA layer is not merged");
-        apply(-1);
-        merged = false;
+        if (!merged()) throw new IllegalStateException("LoRA layer is not merged");
+        try (var noGrad = GradMode.off()) {
+            weight.data().assign(unmergedWeight);
+        }
+        unmergedWeight = null;
     }
 
-    /** W[from:to] += sign · scaling · B·A for every part. */
-    private void apply(int sign) {
+    /** W[from:to] += scaling · B·A for every part. */
+    private void addUpdate() {
         try (var noGrad = GradMode.off()) {
             for (Part p : parts) {
                 INDArray delta = Nd4j.gemm(p.b.weight().data(), p.a.weight().data(), false, false)   // (to − from, in)
-                        .muli(sign * scaling);
+                        .muli(scaling);
                 weight.data().get(NDArrayIndex.interval(p.from, p.to), NDArrayIndex.all()).addi(delta);
             }
         }
     }
 
     @Override
-    public boolean merged() { return merged; }
+    public boolean merged() { return unmergedWeight != null; }
 
     @Override
     public LinkedHashMap<String, Parameter> adapterParameters() {

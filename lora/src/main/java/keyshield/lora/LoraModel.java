@@ -150,7 +150,7 @@ public final class LoraModel {
         layers.values().forEach(LoraLayer::merge);
     }
 
-    /** Subtracts every adapter from its base weight again. */
+    /** Restores every base weight exactly as it was before {@link #merge()}. */
     public void unmerge() {
         if (!merged()) throw new IllegalStateException("adapters are not merged");
         layers.values().forEach(LoraLayer::unmerge);

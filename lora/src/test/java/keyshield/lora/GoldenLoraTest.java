@@ -99,5 +99,6 @@ class GoldenLoraTest {
         assertThat(mergeErr).isLessThan(1e-5);
         assertThat(restoreErr).isLessThan(1e-6);
         assertThat(lora.model().forward(x).value()).isEqualTo(unmerged);
+        before.forEach((k, v) -> assertThat(lora.model().stateDict().get(k)).as(k).isEqualTo(v));   // in fact bit for bit
     }
 }

@@ -111,6 +111,9 @@ class LoraApplyTest {
         assertThat(lora.merged()).isFalse();
         before.forEach((k, v) -> assertThat(m.stateDict().get(k)).as(k).isEqualTo(v));   // the earlier layers were not merged either
         assertThatThrownBy(lora::unmerge).hasMessageContaining("not merged");
+        LoraLayer layer = lora.layers().get("blocks.1.attn.qkv");
+        assertThatThrownBy(layer::merge).hasMessageContaining("LoraLinear (36, 12)").hasMessageContaining("contains NaN or Inf");
+        assertThat(layer.merged()).isFalse();
     }
 
     @Test

@@ -93,7 +93,7 @@ class LoraProperties {
     @Property(tries = 6)
     void mergeThenUnmergeIsTheIdentity(@ForAll("configs") LoraConfig c, @ForAll @LongRange(max = 1000) long seed) {
         for (DataType dtype : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
-            double logitTol = dtype == DataType.DOUBLE ? 1e-12 : 1e-5, weightTol = dtype == DataType.DOUBLE ? 1e-14 : 1e-6;
+            double logitTol = dtype == DataType.DOUBLE ? 1e-12 : 1e-5;
             VisionTransformer m = Tiny.vit(seed, dtype);
             LoraModel lora = Lora.apply(m, c.withInit(LoraConfig.LoraInit.RANDOM), Rng.seeded(seed + 1));
             Map<String, INDArray> before = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ class LoraProperties {
             lora.merge();
             assertThat(rel(m.forward(x).value(), unmerged)).as(dtype + " merged vs un-merged").isLessThan(logitTol);
             lora.unmerge();
-            before.forEach((k, v) -> assertThat(rel(m.stateDict().get(k), v)).as(dtype + " " + k).isLessThan(weightTol));
+            before.forEach((k, v) -> assertThat(m.stateDict().get(k)).as(dtype + " " + k + " restored bit for bit").isEqualTo(v));
             assertThat(m.forward(x).value()).isEqualTo(unmerged);
         }
     }
