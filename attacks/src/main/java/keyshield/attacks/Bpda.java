@@ -1,9 +1,11 @@
 package keyshield.attacks;
 
 import keyshield.tensor.Parameter;
+import keyshield.tensor.ShapeException;
 import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -34,9 +36,9 @@ public final class Bpda {
         return new Classifier() {
             @Override public Tensor logits(Tensor x) {
                 INDArray exact = preprocess.apply(x.value());
-                if (!java.util.Arrays.equals(exact.shape(), x.shape()))
-                    throw new keyshield.tensor.ShapeException("bpda: preprocessing changed the shape from "
-                            + keyshield.tensor.ShapeException.show(x.shape()) + " to " + keyshield.tensor.ShapeException.show(exact.shape()));
+                if (!Arrays.equals(exact.shape(), x.shape()))
+                    throw new ShapeException("bpda: preprocessing changed the shape from "
+                            + ShapeException.show(x.shape()) + " to " + ShapeException.show(exact.shape()));
                 Tensor approx = approximation.apply(x);
                 Tensor surrogate = approx.add(Tensor.constant(exact.castTo(approx.dtype()).sub(approx.value())));   // value pre(x), gradient of h
                 return downstream.logits(surrogate);

@@ -2,6 +2,7 @@ package keyshield.attacks;
 
 import keyshield.tensor.Rng;
 import keyshield.tensor.Scope;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -76,13 +77,13 @@ public final class Fab extends Attack {
     private double[][] singleRun(Problem p, int[] targets, boolean randomStart, Rng rng) {
         int n = p.batch();
         Norm norm = p.norm();
-        double[][] x0 = p.x().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+        double[][] x0 = p.x().castTo(DataType.DOUBLE).toDoubleMatrix();
         int dim = x0[0].length;
         double[][] x1 = new double[n][];
         for (int i = 0; i < n; i++) x1[i] = x0[i].clone();
         if (randomStart) {
-            INDArray t = norm == Norm.LINF ? rng.uniform(org.nd4j.linalg.api.buffer.DataType.DOUBLE, -1, 1, n, dim)
-                                           : rng.normal(org.nd4j.linalg.api.buffer.DataType.DOUBLE, 0, 1, n, dim);
+            INDArray t = norm == Norm.LINF ? rng.uniform(DataType.DOUBLE, -1, 1, n, dim)
+                                           : rng.normal(DataType.DOUBLE, 0, 1, n, dim);
             double[] tn = norm.norms(t).toDoubleVector();
             double[][] tv = t.toDoubleMatrix();
             for (int i = 0; i < n; i++)
@@ -101,15 +102,15 @@ public final class Fab extends Attack {
                     int[] t = targets;
                     Problem.Evaluation e = p.lossAndGrad(at, (z, y) -> z.pick(t).sub(z.pick(y)), p.y(), LossReduction.SUM);
                     double[] df = e.loss().toDoubleVector();
-                    double[][] dg = e.grad().castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+                    double[][] dg = e.grad().castTo(DataType.DOUBLE).toDoubleMatrix();
                     for (int i = 0; i < n; i++) { wPlane[i] = dg[i]; bPlane[i] = -df[i] + dot(dg[i], x1[i]); }
                 } else {
                     int[][] all = new int[n][classes];
                     for (int i = 0; i < n; i++) for (int k = 0; k < classes; k++) all[i][k] = k;
                     INDArray[] lg = p.logitGradients(at, all, classes);
-                    double[][] z = lg[0].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+                    double[][] z = lg[0].castTo(DataType.DOUBLE).toDoubleMatrix();
                     double[][][] g = new double[classes][][];
-                    for (int k = 0; k < classes; k++) g[k] = lg[k + 1].castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+                    for (int k = 0; k < classes; k++) g[k] = lg[k + 1].castTo(DataType.DOUBLE).toDoubleMatrix();
                     for (int i = 0; i < n; i++) {
                         int y = p.y()[i], pick = -1;
                         double bestDist = Double.POSITIVE_INFINITY;

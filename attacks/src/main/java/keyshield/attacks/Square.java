@@ -2,6 +2,7 @@ package keyshield.attacks;
 
 import keyshield.tensor.Rng;
 import keyshield.tensor.Scope;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -183,7 +184,7 @@ public final class Square extends Attack {
      * The ℓ2 proposal pattern η of side s: the upper half holds concentric rectangles weighted 1/(r+1)²,
      * the lower half the same with a minus sign; unit ℓ2 norm; transposed with probability ½.
      */
-    static INDArray eta(int s, Rng rng, org.nd4j.linalg.api.buffer.DataType dtype) {
+    static INDArray eta(int s, Rng rng, DataType dtype) {
         double[][] delta = new double[s][s];
         double[][] top = etaRectangles(s / 2, s), bottom = etaRectangles(s - s / 2, s);
         for (int i = 0; i < s / 2; i++) delta[i] = top[i];
@@ -218,7 +219,7 @@ public final class Square extends Attack {
     }
 
     /** ±1 with equal probability. */
-    private static INDArray randomSigns(Rng rng, org.nd4j.linalg.api.buffer.DataType dtype, long... shape) {
+    private static INDArray randomSigns(Rng rng, DataType dtype, long... shape) {
         INDArray u = rng.uniform(dtype, 0, 1, shape);
         return Transforms.sign(u.subi(0.5), false);
     }
