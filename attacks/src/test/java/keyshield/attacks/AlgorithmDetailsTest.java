@@ -41,6 +41,23 @@ class AlgorithmDetailsTest {
     }
 
     @Test
+    void autoAttackStandardHasThePaperSettings() {
+        assertThat(AutoAttack.standard()).containsExactly(
+                new ApgdSpec(ApgdSpec.Loss.CE, 100, 1, 9, 0.75),
+                new ApgdSpec(ApgdSpec.Loss.TARGETED_DLR, 100, 1, 9, 0.75),
+                new FabSpec(true, 9, 100, 1, 0.1, 1.05, 0.9),
+                new SquareSpec(5000, 0.8, false));
+        assertThat(AutoAttack.standard().stream().map(a -> a.build().name())).containsExactly("apgd-ce", "apgd-t", "fab-t", "square");
+        var square = new Square(SquareSpec.standard());
+        assertThat(square.pSelection(10)).isEqualTo(0.8);
+        assertThat(square.pSelection(11)).isEqualTo(0.4);
+        assertThat(square.pSelection(200)).isEqualTo(0.2);
+        assertThat(square.pSelection(4999)).isEqualTo(0.8 / 128);
+        var rescaled = new Square(new SquareSpec(1000, 0.8, true));
+        assertThat(rescaled.pSelection(999)).isEqualTo(0.8 / 512);
+    }
+
+    @Test
     void pgdFollowsTheGoldenConventionStepByStepInFloat64() {
         var model = new TinyModels.Mlp(Rng.seeded(31), DataType.DOUBLE, 3 * 4 * 4, 16, 5);
         var data = TinyModels.separable(Rng.seeded(32), 7, 5, 3, 4, DataType.DOUBLE);
