@@ -32,6 +32,8 @@ class ViTPropertiesTest {
         assertThat(ViTConfig.base16(21_843).parameterCount()).isEqualTo(102_595_923L);
         assertThat(ViTConfig.tiny16(1000).parameterCount()).isEqualTo(5_717_416L);
         assertThat(ViTConfig.small16(1000).parameterCount()).isEqualTo(22_050_664L);
+        assertThat(ViTConfig.base32(1000).parameterCount()).isEqualTo(88_224_232L);        // timm vit_base_patch32_224
+        assertThat(ViTConfig.large16(1000).parameterCount()).isEqualTo(304_326_632L);      // timm vit_large_patch16_224
         assertThat(ViTConfig.cifar(10).parameterCount()).isEqualTo(2_693_578L);           // ../shared/models/README.md
         // the formula agrees with a real model's registered parameters
         assertThat(new VisionTransformer(small(0), Rng.seeded(1)).parameterCount()).isEqualTo(small(0).parameterCount());
