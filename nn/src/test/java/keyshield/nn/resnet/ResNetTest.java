@@ -19,13 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ResNetTest {
+    /** One full-size CIFAR ResNet-18 shared by the tests that only read it (building one samples 11M weights). */
+    private static final ResNet CIFAR18 = new ResNet(ResNetConfig.resnet18Cifar(10), Rng.seeded(1));
+
     /** A narrow ResNet (widths 4, 8, 16, 32; one block per stage) for fast behavioural tests. */
     private static ResNetConfig tiny(int numClasses) { return new ResNetConfig(numClasses, 3, ResNetConfig.Stem.CIFAR, 4, List.of(1, 1, 1, 1)); }
 
     @Test
     void resnet18ParameterCountsMatchTorchvision() {
         assertThat(new ResNet(ResNetConfig.resnet18ImageNet(1000), Rng.seeded(0)).parameterCount()).isEqualTo(11_689_512L);
-        assertThat(new ResNet(ResNetConfig.resnet18Cifar(10), Rng.seeded(0)).parameterCount()).isEqualTo(11_173_962L);
+        assertThat(CIFAR18.parameterCount()).isEqualTo(11_173_962L);
     }
 
     @Test
@@ -47,8 +50,8 @@ class ResNetTest {
     @Test
     void outputShapesForBothStems() {
         try (var s = Scope.open(); var noGrad = GradMode.off()) {
-            var cifar = new ResNet(ResNetConfig.resnet18Cifar(10), Rng.seeded(1));
-            assertThat(cifar.forward(Tensor.constant(Rng.seeded(2).uniform(DataType.FLOAT, 0, 1, 2, 3, 32, 32))).shape()).containsExactly(2, 10);
+            CIFAR18.eval();
+            assertThat(CIFAR18.forward(Tensor.constant(Rng.seeded(2).uniform(DataType.FLOAT, 0, 1, 2, 3, 32, 32))).shape()).containsExactly(2, 10);
             var imagenet = new ResNet(new ResNetConfig(7, 3, ResNetConfig.Stem.IMAGENET, 8, List.of(2, 2, 2, 2)), Rng.seeded(1));
             Tensor x = Tensor.constant(Rng.seeded(3).uniform(DataType.FLOAT, 0, 1, 3, 3, 64, 64));
             assertThat(imagenet.features(x).shape()).containsExactly(3, 64);
@@ -61,12 +64,11 @@ class ResNetTest {
 
     @Test
     void convolutionsAreKaimingNormalFanOut() {
-        var model = new ResNet(ResNetConfig.resnet18Cifar(10), Rng.seeded(4));
-        INDArray w = model.stateDict().get("layer3.0.conv2.weight");          // (256, 256, 3, 3): fan-out 2304
+        INDArray w = CIFAR18.stateDict().get("layer3.0.conv2.weight");          // (256, 256, 3, 3): fan-out 2304
         double std = w.stdNumber().doubleValue(), expected = Math.sqrt(2.0 / (256 * 9));
         assertThat(std).isBetween(expected * 0.99, expected * 1.01);          // 590k samples: sampling error ≈ 0.1 %
         assertThat(Math.abs(w.meanNumber().doubleValue())).isLessThan(expected * 0.01);
-        INDArray fcW = model.stateDict().get("fc.weight");
+        INDArray fcW = CIFAR18.stateDict().get("fc.weight");
         assertThat(fcW.maxNumber().doubleValue()).isLessThanOrEqualTo(1 / Math.sqrt(512)).isGreaterThan(0.9 / Math.sqrt(512));
     }
 
@@ -135,18 +137,20 @@ class ResNetTest {
         int[] y = {0, 1, 2, 3, 0, 1, 2, 3};
         var sgd = new Sgd(model.namedParameters(), new Sgd.Options(0.05, 0.9, false, 5e-4));
         double first = Double.NaN, last = Double.NaN;
-        for (int step = 0; step < 40; step++) {
+        var losses = new java.util.ArrayList<Double>();
+        for (int step = 0; step < 15; step++) {
             try (var s = Scope.open()) {
                 sgd.zeroGrad();
                 Tensor loss = Losses.crossEntropy(model.forward(Tensor.constant(x)), y);
                 loss.backward();
                 sgd.step();
                 last = loss.item();
+                losses.add(last);
                 if (step == 0) first = last;
             }
         }
         assertThat(first).isGreaterThan(1.0);                                  // ≈ ln 4 at initialisation
-        assertThat(last).isLessThan(first * 0.3);
+        assertThat(last).as("losses %s", losses).isLessThan(first * 0.1);
         model.eval();
         try (var s = Scope.open(); var noGrad = GradMode.off()) {
             assertThat(Losses.crossEntropy(model.forward(Tensor.constant(x)), y).item()).isLessThan(first);
