@@ -128,16 +128,19 @@ public final class WaveletDenoise {
             throw new ShapeException(op + ": expected (H, W), (C, H, W) or (B, C, H, W) but got " + ShapeException.show(x.shape()));
         if (!x.dataType().isFPType())
             throw new IllegalArgumentException(op + ": expected a float32 or float64 image but got " + x.dataType());
-        long h = x.size(x.rank() - 2), w = x.size(x.rank() - 1);
-        INDArray planes = x.castTo(DataType.DOUBLE).dup('c').reshape('c', -1, h, w);   // (B·C, H, W)
-        INDArray out = Nd4j.create(DataType.DOUBLE, planes.shape());
-        for (long p = 0; p < planes.size(0); p++) {
-            double[][] plane = Planes.of(planes.slice(p));
+        int h = (int) x.size(x.rank() - 2), w = (int) x.size(x.rank() - 1), hw = h * w;
+        double[] in = x.castTo(DataType.DOUBLE).dup('c').data().asDouble();  // planes (B·C) of H·W, row-major
+        double[] result = new double[in.length];
+        for (int p = 0; p < in.length / hw; p++) {
+            double[][] plane = new double[h][w];
+            for (int r = 0; r < h; r++) System.arraycopy(in, p * hw + r * w, plane[r], 0, w);
             for (double[] row : plane)
                 for (double v : row)
                     if (!Double.isFinite(v)) throw new IllegalArgumentException(op + ": the image contains " + v + " (plane " + p + ")");
-            out.slice(p).assign(Planes.toArray(f.apply(plane)));
+            double[][] done = f.apply(plane);
+            for (int r = 0; r < h; r++) System.arraycopy(done[r], 0, result, p * hw + r * w, w);
         }
-        return out.reshape('c', x.shape()).castTo(x.dataType());             // input shape and dtype
+        INDArray out = Nd4j.create(result, x.shape(), DataType.DOUBLE);
+        return out.castTo(x.dataType());                                     // input shape and dtype
     }
 }
