@@ -16,10 +16,8 @@ class WaveletFiltersTest {
         double[] lo = w.decLo(), hi = w.decHi();
         int n = lo.length;
         assertThat(n).isEqualTo(w == Wavelet.HAAR ? 2 : 2 * Integer.parseInt(w.name().substring(2)));
-        // PyWavelets tabulates db5–db8 to about 1e-12 absolute accuracy (the high-pass sums are off by up to
-        // 3e-12 in its own table), so these identities hold to that accuracy; a mistyped digit breaks them by far more.
-        assertThat(java.util.Arrays.stream(lo).sum()).isCloseTo(Math.sqrt(2), within(1e-10));
-        assertThat(java.util.Arrays.stream(hi).sum()).isCloseTo(0.0, within(1e-10));
+        assertThat(java.util.Arrays.stream(lo).sum()).isCloseTo(Math.sqrt(2), within(1e-14));
+        assertThat(java.util.Arrays.stream(hi).sum()).isCloseTo(0.0, within(1e-14));
         for (int shift = 0; shift < n; shift += 2) {                        // Σ_k h[k]·h[k + 2m] = δ(m), same for g; h ⟂ g
             double ll = 0, hh = 0, lh = 0;
             for (int k = 0; k + shift < n; k++) {
@@ -27,19 +25,22 @@ class WaveletFiltersTest {
                 hh += hi[k] * hi[k + shift];
                 lh += lo[k] * hi[k + shift];
             }
-            assertThat(ll).as("lo·lo shift " + shift).isCloseTo(shift == 0 ? 1 : 0, within(1e-9));
-            assertThat(hh).as("hi·hi shift " + shift).isCloseTo(shift == 0 ? 1 : 0, within(1e-9));
-            assertThat(lh).as("lo·hi shift " + shift).isCloseTo(0, within(1e-9));
+            assertThat(ll).as("lo·lo shift " + shift).isCloseTo(shift == 0 ? 1 : 0, within(1e-14));
+            assertThat(hh).as("hi·hi shift " + shift).isCloseTo(shift == 0 ? 1 : 0, within(1e-14));
+            assertThat(lh).as("lo·hi shift " + shift).isCloseTo(0, within(1e-14));
         }
     }
 
     @Test
-    void db2FiltersAreExactlyPyWaveletsTable() {
-        assertThat(Wavelet.DB2.decLo()).containsExactly(-0.12940952255092145, 0.22414386804185735, 0.83651630373746899, 0.48296291314469025);
-        assertThat(Wavelet.DB2.decHi()).containsExactly(-0.48296291314469025, 0.83651630373746899, -0.22414386804185735, -0.12940952255092145);
-        assertThat(Wavelet.DB2.recLo()).containsExactly(0.48296291314469025, 0.83651630373746899, 0.22414386804185735, -0.12940952255092145);
-        assertThat(Wavelet.DB2.recHi()).containsExactly(-0.12940952255092145, -0.22414386804185735, 0.83651630373746899, -0.48296291314469025);
-        assertThat(Wavelet.HAAR.decHi()).containsExactly(-0.70710678118654757, 0.70710678118654757);
+    void db2FiltersAreExactlyPyWaveletsAndTheClosedForm() {
+        // rec_lo = ((1+√3), (3+√3), (3−√3), (1−√3)) / 4√2; evaluating the closed form in doubles rounds by up to
+        // two ulps (2.2e-16), so it is compared at 4e-16; the exact PyWavelets values are checked bit for bit below.
+        double r3 = Math.sqrt(3), d = 4 * Math.sqrt(2);
+        assertThat(Wavelet.DB2.recLo()).containsExactly(new double[] {(1 + r3) / d, (3 + r3) / d, (3 - r3) / d, (1 - r3) / d}, within(4e-16));
+        assertThat(Wavelet.DB2.decLo()).containsExactly(-0.12940952255126037, 0.2241438680420134, 0.8365163037378079, 0.48296291314453416);
+        assertThat(Wavelet.DB2.decHi()).containsExactly(-0.48296291314453416, 0.8365163037378079, -0.2241438680420134, -0.12940952255126037);
+        assertThat(Wavelet.DB2.recHi()).containsExactly(-0.12940952255126037, -0.2241438680420134, 0.8365163037378079, -0.48296291314453416);
+        assertThat(Wavelet.HAAR.decHi()).containsExactly(-0.7071067811865476, 0.7071067811865476);
         assertThat(Wavelet.DB1.recLo()).containsExactly(Wavelet.HAAR.recLo());
     }
 
