@@ -73,6 +73,9 @@ public final class DenoiseCommand implements Callable<Integer> {
         Map<String, INDArray> in = Npz.read(input);
         INDArray x = Npz.require(in, "x", input);
         if (x.rank() != 4) throw new IllegalArgumentException(input + ": x must be (N, C, H, W) but has shape " + ShapeException.show(x.shape()));
+        if (!x.dataType().isFPType()) throw new IllegalArgumentException(input + ": x must be float32 or float64 but is " + x.dataType());
+        double min = x.minNumber().doubleValue(), max = x.maxNumber().doubleValue();
+        if (!(min >= 0 && max <= 1)) throw new IllegalArgumentException(input + ": x must lie in [0, 1] but spans [" + min + ", " + max + "]");
         DenoiseTransform defense = new DenoiseTransform(options);
         INDArray denoised;
         try {

@@ -92,6 +92,7 @@ class DenoiseCommandTest {
         Npz.write(big, Map.of("x", x.mul(3)));
         assertThat(run("denoise", "--input", big.toString(), "--out", o.toString())).isEqualTo(2);
         assertThat(err.toString()).contains(big.toString()).contains("must lie in [0, 1]");
+        assertThat(run("denoise", "--no-clip", "--input", big.toString(), "--out", o.toString())).isEqualTo(2);   // the raw path checks too
         assertThat(run("denoise", "--sigma", "-1", "--input", input.toString(), "--out", o.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("sigma must be a finite value >= 0 but is -1.0");
         Path noX = dir.resolve("nox.npz");
