@@ -4,6 +4,7 @@ import keyshield.tensor.Function;
 import keyshield.tensor.Parameter;
 import keyshield.tensor.ShapeException;
 import keyshield.tensor.Tensor;
+import keyshield.tensor.functions.MatMul;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -73,8 +74,8 @@ public class LayerNorm extends Module {
                 INDArray meanGX = gh.mul(xhat).mean(true, 1);
                 grads[0] = gh.subiColumnVector(meanG).subi(xhat.mulColumnVector(meanGX)).muliColumnVector(rstd).reshape('c', shape);
             }
-            if (needsInputGrad(1)) grads[1] = g2.mul(xhat).sum(0);
-            if (needsInputGrad(2)) grads[2] = g2.sum(0);
+            if (needsInputGrad(1)) grads[1] = MatMul.columnSums(g2.mul(xhat));      // Σ_rows g ⊙ x̂
+            if (needsInputGrad(2)) grads[2] = MatMul.columnSums(g2);                // Σ_rows g
             return grads;
         }
     }
