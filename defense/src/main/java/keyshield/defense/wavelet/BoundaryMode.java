@@ -23,13 +23,10 @@ public enum BoundaryMode {
 
         /** y[o] = Σ_j f[j]·x̃[2o + 1 − j]: the odd samples of the full convolution. */
         @Override void analyze(double[] x, double[] f, double[] y) {
-            int n = x.length;
-            for (int o = 0; o < y.length; o++) {
-                int i = 2 * o + 1;
-                double sum = 0;
-                for (int j = 0; j < f.length; j++) sum += f[j] * x[symmetric(i - j, n)];
-                y[o] = sum;
-            }
+            int n = x.length, lo = 2 - f.length;                             // x̃ is read on [2 − L, 2·len − 1]
+            double[] ext = new double[2 * y.length - lo];
+            for (int k = 0; k < ext.length; k++) ext[k] = x[symmetric(k + lo, n)];
+            convolveOddSamples(ext, -lo, f, y);
         }
 
         /** out[2t + e] += Σ_j f[2j + e]·c[t + L/2 − 1 − j] for e ∈ {0, 1}: the "valid" part of the up-sampled convolution. */
@@ -62,14 +59,14 @@ public enum BoundaryMode {
 
         /** y[o] = Σ_j f[j]·x̃[(L/2 + 2o − j) mod N'], N' = N rounded up to even, x̃[N] = x[N − 1]. */
         @Override void analyze(double[] x, double[] f, double[] y) {
-            int n = x.length, padded = n + n % 2;
+            int n = x.length, padded = n + n % 2, half = f.length / 2;
+            int lo = half - (f.length - 1);                                  // x̃ is read on [L/2 − L + 1, L/2 + 2·len − 2]
+            double[] ext = new double[half + 2 * y.length - 1 - lo];
+            for (int k = 0; k < ext.length; k++) ext[k] = x[Math.min(Math.floorMod(k + lo, padded), n - 1)];
             for (int o = 0; o < y.length; o++) {
-                int i = f.length / 2 + 2 * o;
+                int i = half + 2 * o - lo;
                 double sum = 0;
-                for (int j = 0; j < f.length; j++) {
-                    int k = Math.floorMod(i - j, padded);
-                    sum += f[j] * x[Math.min(k, n - 1)];
-                }
+                for (int j = 0; j < f.length; j++) sum += f[j] * ext[i - j];
                 y[o] = sum;
             }
         }
@@ -106,6 +103,16 @@ public enum BoundaryMode {
 
     /** Adds one band's 1-D synthesis of c with filter f into out (length {@link #reconstructionLength}). */
     abstract void synthesize(double[] c, double[] f, double[] out);
+
+    /** y[o] = Σ_j f[j]·ext[origin + 2o + 1 − j], ext being the extended signal with x̃[0] at {@code origin}. */
+    static void convolveOddSamples(double[] ext, int origin, double[] f, double[] y) {
+        for (int o = 0; o < y.length; o++) {
+            int i = origin + 2 * o + 1;
+            double sum = 0;
+            for (int j = 0; j < f.length; j++) sum += f[j] * ext[i - j];
+            y[o] = sum;
+        }
+    }
 
     /** Index k of the half-sample symmetric extension of a signal of length n, folded back into [0, n). */
     static int symmetric(int k, int n) {
