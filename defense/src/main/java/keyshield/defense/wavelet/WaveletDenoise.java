@@ -129,6 +129,7 @@ public final class WaveletDenoise {
         if (!x.dataType().isFPType())
             throw new IllegalArgumentException(op + ": expected a float32 or float64 image but got " + x.dataType());
         int h = (int) x.size(x.rank() - 2), w = (int) x.size(x.rank() - 1), hw = h * w;
+        if (hw == 0) throw new ShapeException(op + ": the image planes are empty: " + ShapeException.show(x.shape()));
         double[] in = x.castTo(DataType.DOUBLE).dup('c').data().asDouble();  // planes (B·C) of H·W, row-major
         double[] result = new double[in.length];
         for (int p = 0; p < in.length / hw; p++) {
