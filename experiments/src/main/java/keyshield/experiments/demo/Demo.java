@@ -17,6 +17,9 @@ import keyshield.experiments.report.Provenance;
 import keyshield.experiments.report.ResultFiles;
 import keyshield.experiments.train.TrainRecipe;
 import keyshield.experiments.train.Trainer;
+import keyshield.lora.Lora;
+import keyshield.lora.LoraConfig;
+import keyshield.lora.LoraModel;
 import keyshield.nn.Module;
 import keyshield.nn.Normalize;
 import keyshield.nn.Sequential;
@@ -44,6 +47,9 @@ import java.util.List;
  *   <li>non-adaptive: adversarial examples crafted on the plain pre-trained model, evaluated on the keyed one;</li>
  *   <li>adaptive: the attacker fine-tunes a substitute with a guessed key the same way and attacks that.</li>
  * </ul>
+ * Each block size gets a fully fine-tuned and a LoRA fine-tuned keyed model (rank 16 on qkv and the
+ * patch embedding, head trainable); both face the adversarial examples of the same fully fine-tuned
+ * substitute.
  */
 public final class Demo {
     private Demo() {}
@@ -77,6 +83,7 @@ public final class Demo {
         List<Augmentation> aug = Augmentation.cifar();
         TrainRecipe pretrain = new TrainRecipe(s.pretrainEpochs(), 128, 2e-3, 0.05, 0.1, 0.1, aug);
         TrainRecipe finetune = new TrainRecipe(s.finetuneEpochs(), 128, 5e-4, 0.05, 0.1, 0.1, aug);
+        TrainRecipe loraRecipe = new TrainRecipe(s.finetuneEpochs(), 128, 1e-3, 0, 0.1, 0.1, aug);       // the cifarCpu LoRA recipe: no weight decay
 
         out.printf("Pre-training a ViT (%,d parameters) on %,d plain images...%n", s.vit().parameterCount(), trainSet.size());
         VisionTransformer plain = new VisionTransformer(s.vit(), root.split("init"));
@@ -104,6 +111,15 @@ public final class Demo {
             AttackResult onSubstitute = attack(substitute, pgd, xAtt, yAtt, threat, root.split("pgd-substitute", m));
             rows.add(new Row("key M=" + m + " full", accuracy(keyed, testSet), 100 * white.robustAccuracy(),
                     transfer(keyed, onPlain.xAdv(), yAtt), transfer(keyed, onSubstitute.xAdv(), yAtt), plain.parameterCount()));
+            VisionTransformer loraBase = new VisionTransformer(s.vit(), root.split("lora-init", m));
+            loraBase.loadStateDict(plain.stateDict(), true);
+            LoraModel lora = Lora.apply(loraBase, LoraConfig.paper(16), root.split("lora", m));
+            Module loraKeyed = new Sequential(new BlockShuffle(key).asModule(), Normalize.half(3), loraBase);
+            out.printf("LoRA fine-tuning (r 16 on qkv and the patch embedding, head trainable) with key %s...%n", key.fingerprint());
+            Trainer.train(loraKeyed, trainSet, loraRecipe, root.split("lora-finetune", m), "key M=" + m + " lora");
+            AttackResult loraWhite = attack(loraKeyed, pgd, xAtt, yAtt, threat, root.split("pgd-lora", m));
+            rows.add(new Row("key M=" + m + " lora", accuracy(loraKeyed, testSet), 100 * loraWhite.robustAccuracy(),
+                    transfer(loraKeyed, onPlain.xAdv(), yAtt), transfer(loraKeyed, onSubstitute.xAdv(), yAtt), lora.trainableCount()));
         }
         MarkdownTable table = new MarkdownTable("model", "#clean", "#white-box", "#non-adaptive", "#adaptive", "#trainable");
         for (Row r : rows)
