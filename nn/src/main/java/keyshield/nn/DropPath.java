@@ -28,7 +28,6 @@ public class DropPath extends Module {
         long[] maskShape = new long[x.rank()];
         Arrays.fill(maskShape, 1);
         maskShape[0] = x.size(0);                                                      // (B, 1, …, 1)
-        INDArray keep = rng.split("mask", calls++).uniform(x.dtype(), 0, 1, maskShape).gt(p).castTo(x.dtype()).muli(1 / (1 - p));
-        return x.mul(Tensor.constant(keep));
+        return x.mul(Tensor.constant(Dropout.keepMask(rng.split("mask", calls++), p, x.dtype(), maskShape)));
     }
 }

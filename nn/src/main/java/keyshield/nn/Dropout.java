@@ -23,7 +23,11 @@ public class Dropout extends Module {
     @Override
     public Tensor forward(Tensor x) {
         if (!training() || p == 0) return x;
-        INDArray keep = rng.split("mask", calls++).uniform(x.dtype(), 0, 1, x.shape()).gt(p).castTo(x.dtype()).muli(1 / (1 - p));
-        return x.mul(Tensor.constant(keep));
+        return x.mul(Tensor.constant(keepMask(rng.split("mask", calls++), p, x.dtype(), x.shape())));
+    }
+
+    /** Inverted-dropout mask: each entry 1/(1 − p) with probability 1 − p, else 0. Shared with {@link DropPath}. */
+    static INDArray keepMask(Rng rng, double p, org.nd4j.linalg.api.buffer.DataType dtype, long... shape) {
+        return rng.uniform(dtype, 0, 1, shape).gt(p).castTo(dtype).muli(1 / (1 - p));
     }
 }
