@@ -2,7 +2,6 @@ package keyshield.nn;
 
 import keyshield.tensor.Rng;
 import keyshield.tensor.Tensor;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
 
