@@ -1,13 +1,9 @@
 package keyshield.lora;
 
 import keyshield.nn.Conv2d;
-import keyshield.nn.Dropout;
-import keyshield.nn.Module;
 import keyshield.tensor.GradMode;
 import keyshield.tensor.Parameter;
 import keyshield.tensor.Rng;
-import keyshield.tensor.Scope;
-import keyshield.tensor.ShapeException;
 import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,21 +23,12 @@ import java.util.LinkedHashMap;
  * {@link #merge()} adds to W. Names as {@link LoraLinear}: {@code weight}, {@code bias} (shared with the
  * base), {@code lora_A.default.weight}, {@code lora_B.default.weight}.
  */
-public final class LoraConv extends Module implements LoraLayer {
+public final class LoraConv extends LoraBase {
     private final Conv2d base, a, b;
-    private final Parameter weight, bias;
-    private final double scaling;
-    private final Module dropout;
-    private INDArray unmergedWeight;                                               // W before merge(), while merged
 
     public LoraConv(Conv2d base, LoraConfig c, Rng rng) {
+        super(base.weight(), base.bias(), c, rng);
         this.base = base;
-        this.scaling = c.scaling();
-        this.weight = param("weight", base.weight().data());                     // shared storage, timm name
-        this.weight.setTrainable(false);
-        this.bias = base.bias() == null ? null : param("bias", base.bias().data());
-        if (bias != null) bias.setTrainable(false);
-        this.dropout = child("lora_dropout", new AdapterSlot(new Dropout(c.dropout(), rng.split("lora_dropout"))));
         DataType dtype = base.weight().dtype();
         int k = base.kernelSize, r = c.r();
         long fanIn = (long) base.inChannels * k * k;
@@ -63,25 +50,9 @@ public final class LoraConv extends Module implements LoraLayer {
         return y.add(update.mul(scaling));
     }
 
-    @Override
-    public void merge() {
-        if (merged()) throw new IllegalStateException("LoRA layer is already merged");
-        requireFinite("LoraConv " + ShapeException.show(weight.shape()));
-        unmergedWeight = Scope.outside(() -> weight.data().dup());
-        addUpdate();
-    }
-
-    @Override
-    public void unmerge() {
-        if (!merged()) throw new IllegalStateException("LoRA layer is not merged");
-        try (var noGrad = GradMode.off()) {
-            weight.data().assign(unmergedWeight);
-        }
-        unmergedWeight = null;
-    }
-
     /** W += scaling · (B∘A), the composed k×k kernel. */
-    private void addUpdate() {
+    @Override
+    protected void addUpdate() {
         long o = base.outChannels, c = base.inChannels, k = base.kernelSize, r = a.outChannels;
         try (var noGrad = GradMode.off()) {
             INDArray bm = b.weight().data().reshape('c', o, r);                   // (O, r)
@@ -94,9 +65,6 @@ public final class LoraConv extends Module implements LoraLayer {
     }
 
     @Override
-    public boolean merged() { return unmergedWeight != null; }
-
-    @Override
     public LinkedHashMap<String, Parameter> adapterParameters() {
         LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
         out.put("lora_A." + AdapterSlot.NAME + ".weight", a.weight());
@@ -104,16 +72,7 @@ public final class LoraConv extends Module implements LoraLayer {
         return out;
     }
 
-    @Override
-    public LinkedHashMap<String, Parameter> baseParameters() {
-        LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
-        out.put("weight", weight);
-        if (bias != null) out.put("bias", bias);
-        return out;
-    }
-
     /** The wrapped convolution (its parameters share storage with this module's {@code weight}/{@code bias}). */
     public Conv2d base() { return base; }
 
-    public double scaling() { return scaling; }
 }

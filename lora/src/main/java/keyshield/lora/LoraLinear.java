@@ -1,13 +1,10 @@
 package keyshield.lora;
 
-import keyshield.nn.Dropout;
 import keyshield.nn.Linear;
 import keyshield.nn.Module;
 import keyshield.tensor.GradMode;
 import keyshield.tensor.Parameter;
 import keyshield.tensor.Rng;
-import keyshield.tensor.Scope;
-import keyshield.tensor.ShapeException;
 import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,16 +28,12 @@ import java.util.List;
  * q rows [0, D) and the v rows [2D, 3D), named {@code q.lora_A.default.weight}, {@code v.lora_B.default.weight}, …;
  * the k rows get no update.
  */
-public final class LoraLinear extends Module implements LoraLayer {
+public final class LoraLinear extends LoraBase {
     /** One factor pair updating the output rows [from, to). */
     private record Part(String prefix, long from, long to, Linear a, Linear b) {}
 
     private final Linear base;
-    private final Parameter weight, bias;
-    private final double scaling;
-    private final Module dropout;
     private final List<Part> parts = new ArrayList<>();
-    private INDArray unmergedWeight;                                               // W before merge(), while merged
 
     /** One adapter over all output rows. */
     public static LoraLinear fused(Linear base, LoraConfig c, Rng rng) {
@@ -56,13 +49,8 @@ public final class LoraLinear extends Module implements LoraLayer {
     }
 
     private LoraLinear(Linear base, LoraConfig c, Rng rng, String[] names, long[][] rows) {
+        super(base.weight(), base.bias(), c, rng);
         this.base = base;
-        this.scaling = c.scaling();
-        this.weight = param("weight", base.weight().data());                     // shared storage, timm name
-        this.weight.setTrainable(false);
-        this.bias = base.bias() == null ? null : param("bias", base.bias().data());
-        if (bias != null) bias.setTrainable(false);
-        this.dropout = child("lora_dropout", new AdapterSlot(new Dropout(c.dropout(), rng.split("lora_dropout"))));
         DataType dtype = base.weight().dtype();
         for (int i = 0; i < names.length; i++) {
             long from = rows[i][0], to = rows[i][1];
@@ -117,25 +105,9 @@ public final class LoraLinear extends Module implements LoraLayer {
         return Tensor.zeros(y.dtype(), shape);
     }
 
-    @Override
-    public void merge() {
-        if (merged()) throw new IllegalStateException("LoRA layer is already merged");
-        requireFinite("LoraLinear " + ShapeException.show(weight.shape()));
-        unmergedWeight = Scope.outside(() -> weight.data().dup());
-        addUpdate();
-    }
-
-    @Override
-    public void unmerge() {
-        if (!merged()) throw new IllegalStateException("LoRA layer is not merged");
-        try (var noGrad = GradMode.off()) {
-            weight.data().assign(unmergedWeight);
-        }
-        unmergedWeight = null;
-    }
-
     /** W[from:to] += scaling · B·A for every part. */
-    private void addUpdate() {
+    @Override
+    protected void addUpdate() {
         try (var noGrad = GradMode.off()) {
             for (Part p : parts) {
                 INDArray delta = Nd4j.gemm(p.b.weight().data(), p.a.weight().data(), false, false)   // (to − from, in)
@@ -144,9 +116,6 @@ public final class LoraLinear extends Module implements LoraLayer {
             }
         }
     }
-
-    @Override
-    public boolean merged() { return unmergedWeight != null; }
 
     @Override
     public LinkedHashMap<String, Parameter> adapterParameters() {
@@ -158,16 +127,7 @@ public final class LoraLinear extends Module implements LoraLayer {
         return out;
     }
 
-    @Override
-    public LinkedHashMap<String, Parameter> baseParameters() {
-        LinkedHashMap<String, Parameter> out = new LinkedHashMap<>();
-        out.put("weight", weight);
-        if (bias != null) out.put("bias", bias);
-        return out;
-    }
-
     /** The wrapped layer (its parameters share storage with this module's {@code weight}/{@code bias}). */
     public Linear base() { return base; }
 
-    public double scaling() { return scaling; }
 }
