@@ -8,6 +8,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * true label; targeted ones minimise the loss of a target label t ≠ y. Success in the harness is always
  * "misclassified" (pred ≠ y); reaching the target is reported separately.
  */
+@com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME, property = "kind")
+@com.fasterxml.jackson.annotation.JsonSubTypes({
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Targeting.Untargeted.class, name = "untargeted"),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Targeting.LeastLikely.class, name = "least-likely"),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = Targeting.RandomClass.class, name = "random-class")})
 public sealed interface Targeting {
 
     /** Maximise the loss of the true label. */

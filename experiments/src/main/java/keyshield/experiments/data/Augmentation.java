@@ -10,6 +10,10 @@ import java.util.List;
  * augmentation draws its randomness from the generator it is given, in a fixed order, so a batch's
  * augmentations depend only on that batch's generator (see {@link Batches}).
  */
+@com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME, property = "kind")
+@com.fasterxml.jackson.annotation.JsonSubTypes({
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = RandomCrop.class, name = "random-crop"),
+        @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = HorizontalFlip.class, name = "horizontal-flip")})
 public sealed interface Augmentation permits RandomCrop, HorizontalFlip {
     /**
      * Transforms the CHW image {@code img[offset .. offset + c·h·w)} in place.

@@ -13,9 +13,18 @@ import java.nio.file.Path;
 public final class ResultFiles {
     private ResultFiles() {}
 
-    /** Records, enums, optionals and java.time values; dates as ISO-8601 text. */
+    /** Records, enums, optionals and java.time values; dates as ISO-8601 text; paths as written (relative ones stay relative). */
     public static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("paths")
+                    .addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer(Path.class))
+                    .addDeserializer(Path.class, new com.fasterxml.jackson.databind.deser.std.FromStringDeserializer<Path>(Path.class) {
+                        @Override protected Path _deserialize(String value, com.fasterxml.jackson.databind.DeserializationContext ctxt) {
+                            return Path.of(value);
+                        }
+                    }))
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();

@@ -1,9 +1,12 @@
 package keyshield.nn.optim;
 
 import keyshield.tensor.Parameter;
+import keyshield.tensor.Scope;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,6 +57,71 @@ public final class AdamW extends BaseOptimizer {
 
     /** How many updates parameter {@code i} (in {@link #parameterNames()} order) has received. */
     public long stepCount(int i) { return t[i]; }
+
+    /**
+     * The optimizer's state for a checkpoint: per parameter that has been updated, its first and second
+     * moments (PyTorch's {@code exp_avg}, {@code exp_avg_sq}) and its update count t. Arrays are copies.
+     *
+     * @param expAvg   parameter name → m (same shape as the parameter)
+     * @param expAvgSq parameter name → v
+     * @param steps    parameter name → t
+     */
+    public record State(Map<String, INDArray> expAvg, Map<String, INDArray> expAvgSq, Map<String, Long> steps) {
+        public State {
+            expAvg = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(expAvg));
+            expAvgSq = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(expAvgSq));
+            steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+            if (!expAvg.keySet().equals(steps.keySet()) || !expAvgSq.keySet().equals(steps.keySet()))
+                throw new IllegalArgumentException("AdamW state: exp_avg, exp_avg_sq and steps name different parameters: "
+                        + expAvg.keySet() + ", " + expAvgSq.keySet() + ", " + steps.keySet());
+        }
+    }
+
+    /** A copy of the state, to resume training exactly where it stopped (see {@link #loadState}). */
+    public State state() {
+        Map<String, INDArray> m = new LinkedHashMap<>(), v = new LinkedHashMap<>();
+        Map<String, Long> steps = new LinkedHashMap<>();
+        List<String> names = parameterNames();
+        for (int i = 0; i < size(); i++) {
+            if (this.m[i] == null) continue;
+            int k = i;
+            m.put(names.get(i), Scope.outside(() -> this.m[k].dup()));
+            v.put(names.get(i), Scope.outside(() -> this.v[k].dup()));
+            steps.put(names.get(i), t[i]);
+        }
+        return new State(m, v, steps);
+    }
+
+    /**
+     * Replaces the state with {@code state} (from {@link #state()} of an optimizer over the same
+     * parameters). Every name must be one of this optimizer's parameters and every moment must have its
+     * parameter's shape and type; parameters absent from {@code state} start fresh. Nothing changes if
+     * any check fails.
+     */
+    public void loadState(State state) {
+        List<String> names = parameterNames();
+        for (String name : state.steps().keySet()) {
+            int i = names.indexOf(name);
+            if (i < 0) throw new IllegalArgumentException("AdamW state names parameter '" + name + "', which this optimizer does not have; it has " + names);
+            INDArray p = parameter(i).data();
+            for (INDArray a : new INDArray[] {state.expAvg().get(name), state.expAvgSq().get(name)})
+                if (!java.util.Arrays.equals(a.shape(), p.shape()) || a.dataType() != p.dataType())
+                    throw new IllegalArgumentException("AdamW state for '" + name + "' is " + a.dataType() + " "
+                            + java.util.Arrays.toString(a.shape()) + " but the parameter is " + p.dataType() + " " + java.util.Arrays.toString(p.shape()));
+            if (state.steps().get(name) < 1) throw new IllegalArgumentException("AdamW state for '" + name + "' has step count " + state.steps().get(name) + " < 1");
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (!state.steps().containsKey(name)) {
+                m[i] = v[i] = null;
+                t[i] = 0;
+            } else {
+                m[i] = Scope.outside(() -> state.expAvg().get(name).dup());
+                v[i] = Scope.outside(() -> state.expAvgSq().get(name).dup());
+                t[i] = state.steps().get(name);
+            }
+        }
+    }
 
     @Override
     void update(int i, INDArray param, INDArray grad, boolean decay) {

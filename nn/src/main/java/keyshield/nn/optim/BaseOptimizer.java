@@ -63,6 +63,8 @@ abstract class BaseOptimizer implements Optimizer {
 
     int size() { return params.size(); }
 
+    Parameter parameter(int i) { return params.get(i); }
+
     @Override
     public final void zeroGrad() {
         try (var noGrad = GradMode.off()) {

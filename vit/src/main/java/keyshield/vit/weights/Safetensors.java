@@ -44,23 +44,9 @@ public final class Safetensors {
     public static LinkedHashMap<String, INDArray> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new WeightFileException(file, "no such file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) throw new WeightFileException(file, "too short for a safetensors header (" + size + " bytes)");
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0, file);
-            long n = lenBuf.getLong(0);
-            if (n < 2 || n > size - 8 || n > MAX_HEADER)
-                throw new WeightFileException(file, "header length " + n + " is impossible for a file of " + size + " bytes");
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) n);
-            readFully(ch, headerBuf, 8, file);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
-            } catch (JsonProcessingException e) {
-                throw new WeightFileException(file, "header is not valid JSON: " + e.getOriginalMessage());
-            }
-            if (header == null || !header.isObject()) throw new WeightFileException(file, "header is not a JSON object");
-            long dataStart = 8 + n, dataSize = size - dataStart;
+            Header h = header(ch, file);
+            JsonNode header = h.json();
+            long dataStart = h.dataStart(), dataSize = ch.size() - dataStart;
             LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
             List<long[]> spans = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
@@ -70,6 +56,46 @@ public final class Safetensors {
             }
             return out;
         }
+    }
+
+    /** The string metadata of {@code file}'s header ({@code __metadata__}; empty when absent), checked as {@link #read} checks the header. */
+    public static LinkedHashMap<String, String> metadata(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new WeightFileException(file, "no such file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            JsonNode meta = header(ch, file).json().get("__metadata__");
+            LinkedHashMap<String, String> out = new LinkedHashMap<>();
+            if (meta == null) return out;
+            if (!meta.isObject()) throw new WeightFileException(file, "__metadata__ is not a JSON object");
+            for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) throw new WeightFileException(file, "__metadata__ value of '" + e.getKey() + "' is not a string");
+                out.put(e.getKey(), e.getValue().asText());
+            }
+            return out;
+        }
+    }
+
+    /** The parsed JSON header and where the tensor bytes start (8 + its length). */
+    private record Header(JsonNode json, long dataStart) {}
+
+    private static Header header(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) throw new WeightFileException(file, "too short for a safetensors header (" + size + " bytes)");
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0, file);
+        long n = lenBuf.getLong(0);
+        if (n < 2 || n > size - 8 || n > MAX_HEADER)
+            throw new WeightFileException(file, "header length " + n + " is impossible for a file of " + size + " bytes");
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) n);
+        readFully(ch, headerBuf, 8, file);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(headerBuf.array(), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new WeightFileException(file, "header is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (header == null || !header.isObject()) throw new WeightFileException(file, "header is not a JSON object");
+        return new Header(header, 8 + n);
     }
 
     private static INDArray tensor(FileChannel ch, Path file, String name, JsonNode t, long dataStart, long dataSize, List<long[]> spans) throws IOException {

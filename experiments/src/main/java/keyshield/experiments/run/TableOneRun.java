@@ -1,0 +1,143 @@
+package keyshield.experiments.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import keyshield.defense.SecretKey;
+import keyshield.experiments.data.Dataset;
+import keyshield.experiments.data.Split;
+import keyshield.experiments.report.MarkdownTable;
+import keyshield.experiments.report.Provenance;
+import keyshield.experiments.train.TrainRecipe;
+import keyshield.experiments.train.Trainer;
+import keyshield.tensor.Rng;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link TableOne} stage by stage in a {@link RunDir}: clean accuracy and white-box attack of the
+ * plain model; then per block size M and tuning, fine-tune the keyed model and the attacker's substitute
+ * (guessed key), measure clean accuracy, craft white-box and adaptive examples, and evaluate the keyed
+ * model on those and on the plain model's (non-adaptive). Every stage is saved when it finishes and
+ * training checkpoints as it goes, so {@code --resume} after a kill continues where the run stopped and
+ * ends with the same numbers.
+ */
+public final class TableOneRun {
+    private TableOneRun() {}
+
+    /** One row of the table: accuracies in percent, absent where the protocol does not apply. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Row(String model, double clean, Double whitebox, Double nonadaptive, Double adaptive, long trainable) {}
+
+    /** A finished fine-tune: the key it used (fingerprint), steps, final smoothed loss, training seconds, trainable parameters. */
+    public record Finetuned(String stage, String keyFingerprint, long steps, double finalLoss, double seconds, long trainable) {}
+
+    /**
+     * The result file.
+     *
+     * @param computeSeconds compute time booked over every invocation of the run (see {@link RunDir#book()})
+     * @param markdown       the table as printed
+     */
+    public record Result(TableOne experiment, List<Row> rows, List<Finetuned> finetunes, int cleanImages, int attackedImages,
+                         double computeSeconds, String markdown, Provenance provenance) {}
+
+    public static Result run(TableOne t, RunDir dir, PrintStream out) throws IOException {
+        var clock = Provenance.start();
+        Rng root = Rng.seeded(t.seed());
+        Dataset train = spread(t.data().open(Split.TRAIN), t.trainImages());
+        Dataset test = spread(t.data().open(Split.TEST), t.testImages());
+        Dataset attackSet = spread(test.every(t.attackEvery()), t.attackImages());
+        INDArray xAtt = attackSet.images();
+        int[] yAtt = attackSet.labels();
+        List<String> classes = test.classes();
+        out.printf("%s: %,d training images, %,d test images (clean), %,d attacked (every %d-th), %s eps %.5f%n",
+                t.name(), train.size(), test.size(), attackSet.size(), t.attackEvery(), t.threat().norm(), t.threat().eps());
+
+        KeyedModel plain = KeyedModel.plain(t.base());
+        List<Row> rows = new ArrayList<>();
+        LinkedHashSet<String> fingerprints = new LinkedHashSet<>();
+        double plainClean = dir.stage("clean plain", Double.class, () -> Evaluate.clean(plain.pipeline(), test, t.evalBatch(), "plain"));
+        INDArray advPlain = Evaluate.craft(dir, "attack plain", plain.pipeline(), xAtt, yAtt, t.attacks(), t.threat(), root.split("attack plain"), t.attackBatch());
+        double plainWhite = dir.stage("white-box plain", Double.class, () -> Evaluate.on(plain.pipeline(), advPlain, yAtt, t.evalBatch(), classes));
+        rows.add(new Row("plain", plainClean, plainWhite, null, null, plain.trainableCount()));
+        out.printf("plain: clean %.2f%%, white-box %.2f%%%n", plainClean, plainWhite);
+
+        int channels = (int) xAtt.size(1);
+        for (int m : t.blockSizes()) {
+            SecretKey key = SecretKey.fromSeed(root.split("key", m).nextLong(), m, channels);
+            SecretKey guess = SecretKey.fromSeed(root.split("guess", m).nextLong(), m, channels);
+            fingerprints.add(key.fingerprint());
+            fingerprints.add(guess.fingerprint());
+            for (Tuning tuning : t.tunings()) {
+                String model = "key M=" + m + " " + tuning.label();
+                Row row = dir.stage("row " + model, Row.class, () -> {
+                    KeyedModel keyed = finetuned(dir, "finetune " + model, t, key, tuning, train, root);
+                    KeyedModel substitute = finetuned(dir, "substitute M=" + m + " " + tuning.label(), t, guess, tuning, train, root);
+                    double clean = dir.stage("clean " + model, Double.class, () -> Evaluate.clean(keyed.pipeline(), test, t.evalBatch(), model));
+                    INDArray advWhite = Evaluate.craft(dir, "attack " + model, keyed.pipeline(), xAtt, yAtt, t.attacks(), t.threat(),
+                            root.split("attack", m).split(tuning.label()), t.attackBatch());
+                    INDArray advSub = Evaluate.craft(dir, "attack substitute M=" + m + " " + tuning.label(), substitute.pipeline(), xAtt, yAtt,
+                            t.attacks(), t.threat(), root.split("attack substitute", m).split(tuning.label()), t.attackBatch());
+                    Row r = new Row(model, clean, Evaluate.on(keyed.pipeline(), advWhite, yAtt, t.evalBatch(), classes),
+                            Evaluate.on(keyed.pipeline(), advPlain, yAtt, t.evalBatch(), classes),
+                            Evaluate.on(keyed.pipeline(), advSub, yAtt, t.evalBatch(), classes), keyed.trainableCount());
+                    advWhite.close();
+                    advSub.close();
+                    return r;
+                });
+                rows.add(row);
+                out.printf("%s: clean %.2f%%, white-box %.2f%%, non-adaptive %.2f%%, adaptive %.2f%%%n", model, row.clean(), row.whitebox(),
+                        row.nonadaptive(), row.adaptive());
+            }
+        }
+        List<Finetuned> finetunes = new ArrayList<>();
+        for (String stage : finetuneStages(t)) finetunes.add(dir.saved(stage, Finetuned.class));
+        MarkdownTable table = new MarkdownTable("model", "#clean", "#white-box", "#non-adaptive", "#adaptive", "#trainable");
+        for (Row r : rows)
+            table.row(r.model(), MarkdownTable.pct(r.clean()), MarkdownTable.pct(r.whitebox()), MarkdownTable.pct(r.nonadaptive()),
+                    MarkdownTable.pct(r.adaptive()), r.trainable());
+        dir.book();
+        return new Result(t, rows, finetunes, test.size(), attackSet.size(), dir.bookedSeconds(), table.toString(),
+                clock.finish(List.of(t.seed()), List.copyOf(fingerprints)));
+    }
+
+    private static List<String> finetuneStages(TableOne t) {
+        List<String> s = new ArrayList<>();
+        for (int m : t.blockSizes())
+            for (Tuning tuning : t.tunings()) {
+                s.add("finetune key M=" + m + " " + tuning.label());
+                s.add("substitute M=" + m + " " + tuning.label());
+            }
+        return s;
+    }
+
+    /** The model stage {@code stage} trains (or trained in an earlier invocation), loaded from its weight file. */
+    private static KeyedModel finetuned(RunDir dir, String stage, TableOne t, SecretKey key, Tuning tuning, Dataset train, Rng root)
+            throws IOException {
+        Rng rng = root.split(stage);
+        KeyedModel model = KeyedModel.keyed(t.base(), key, tuning, t.lora(), rng);
+        TrainRecipe recipe = tuning == Tuning.FULL ? t.fullRecipe() : t.loraRecipe();
+        dir.stage(stage, Finetuned.class, () -> {
+            Trainer.Summary s = Trainer.train(model.pipeline(), train, recipe, rng.split("train"), stage,
+                    new Trainer.Checkpointing(dir.checkpoint(stage), t.checkpointEvery(), dir::book));
+            model.save(dir.model(stage), Map.of("stage", stage, "key_fingerprint", key.fingerprint()));
+            return new Finetuned(stage, key.fingerprint(), s.steps(), s.finalLoss(), s.seconds(), model.trainableCount());
+        });
+        return model.load(dir.model(stage));
+    }
+
+    /**
+     * n images spread evenly over {@code d} (positions ⌊i·size/n⌋), or all of it for n = 0: folder
+     * datasets are sorted by class, so a prefix would hold one class only.
+     */
+    static Dataset spread(Dataset d, int n) {
+        if (n == 0 || n >= d.size()) return d;
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = (int) ((long) i * d.size() / n);
+        return d.subset(p);
+    }
+}
