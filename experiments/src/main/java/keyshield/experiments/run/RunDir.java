@@ -45,7 +45,7 @@ public final class RunDir {
     public static RunDir open(Path root, Object experiment, boolean resume) throws IOException {
         Objects.requireNonNull(root, "run directory");
         Path file = root.resolve("experiment.json");
-        JsonNode given = ResultFiles.JSON.valueToTree(experiment);
+        JsonNode given = ResultFiles.JSON.readTree(ResultFiles.JSON.writeValueAsString(experiment));   // as parsed from a file (int vs long nodes alike)
         if (Files.exists(file)) {
             if (!resume)
                 throw new IllegalStateException("run directory " + root + " already holds a run; pass --resume to continue it, "

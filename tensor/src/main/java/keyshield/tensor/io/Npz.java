@@ -66,12 +66,17 @@ public final class Npz {
         return a;
     }
 
-    /** Atomically writes {@code arrays} (insertion order) to {@code file}. */
+    /** Entries carry this fixed time, so equal arrays give byte-identical files (as NumPy's savez does). */
+    private static final java.time.LocalDateTime ENTRY_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
+    /** Atomically writes {@code arrays} (insertion order) to {@code file}; the same arrays always give the same bytes. */
     public static void write(Path file, Map<String, INDArray> arrays) throws IOException {
         AtomicFiles.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
+                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
+                entry.setTimeLocal(ENTRY_TIME);
+                zip.putNextEntry(entry);
                 zip.write(Nd4j.toNpyByteArray(e.getValue().dup('c')));
                 zip.closeEntry();
             }

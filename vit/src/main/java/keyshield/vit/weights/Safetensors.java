@@ -146,12 +146,12 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code tensors} (float32 or float64 each; other dtypes are refused) atomically, with optional string metadata. */
+    /** Writes {@code tensors} (float32 or float64 each; other dtypes are refused) atomically, with optional string metadata (stored sorted by key). */
     public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
-            metadata.forEach(m::put);
+            new java.util.TreeMap<>(metadata).forEach(m::put);                    // sorted: the same content always gives the same bytes
         }
         long offset = 0;
         for (Map.Entry<String, INDArray> e : tensors.entrySet()) {
