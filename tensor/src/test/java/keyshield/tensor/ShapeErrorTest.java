@@ -26,6 +26,15 @@ class ShapeErrorTest {
         assertThatThrownBy(() -> t(2, 3).broadcastTo(4, 3)).hasMessageContaining("broadcastTo");
     }
 
+    /** ND4J turns x · NaN into small finite numbers; our scalar ops refuse non-finite scalars instead. */
+    @Test
+    void nonFiniteScalarsAreRefused() {
+        assertThatThrownBy(() -> t(2, 3).mul(Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mulScalar").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> t(2, 3).add(Double.POSITIVE_INFINITY)).hasMessageContaining("addScalar").hasMessageContaining("Infinity");
+        assertThatThrownBy(() -> t(2, 3).div(0.0)).hasMessageContaining("mulScalar").hasMessageContaining("Infinity");
+    }
+
     @Test
     void axesOutOfRange() {
         assertThatThrownBy(() -> t(2, 3).sum(false, 2)).hasMessageContaining("sum").hasMessageContaining("axis 2").hasMessageContaining("rank 2");

@@ -89,7 +89,7 @@ public final class Arithmetic {
     public static final class AddScalar extends Function {
         private final double c;
 
-        public AddScalar(double c) { this.c = c; }
+        public AddScalar(double c) { this.c = finiteScalar("addScalar", c); }
 
         @Override protected INDArray forward(INDArray... in) { return in[0].add(c); }
 
@@ -100,12 +100,21 @@ public final class Arithmetic {
     public static final class MulScalar extends Function {
         private final double c;
 
-        public MulScalar(double c) { this.c = c; }
+        public MulScalar(double c) { this.c = finiteScalar("mulScalar", c); }
 
         @Override public String name() { return c == -1 ? "neg" : "mulScalar"; }
 
         @Override protected INDArray forward(INDArray... in) { return in[0].mul(c); }
 
         @Override protected INDArray[] backward(INDArray g) { return new INDArray[] {g.mul(c)}; }
+    }
+
+    /**
+     * Scalars must be finite: ND4J 1.0.0-M2.1's scalar ops do not propagate a NaN scalar (x · NaN comes
+     * out as small finite numbers), so a NaN would silently turn into garbage instead of NaN.
+     */
+    static double finiteScalar(String op, double c) {
+        if (!Double.isFinite(c)) throw new IllegalArgumentException(op + ": the scalar must be finite but is " + c);
+        return c;
     }
 }
