@@ -11,10 +11,8 @@ import keyshield.nn.Module;
 import keyshield.tensor.Rng;
 import keyshield.tensor.Scope;
 import keyshield.tensor.io.Npz;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import keyshield.experiments.report.ProgressBars;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -41,7 +39,7 @@ public final class Evaluate {
 
     /** Clean accuracy (%) of {@code model} on {@code test}. */
     public static double clean(Module model, Dataset test, int batchSize, String label) {
-        try (ProgressBar bar = bar("clean " + label, test.size(), " img")) {
+        try (ProgressBar bar = ProgressBars.of("clean " + label, test.size(), " img")) {
             return Accuracy.of(model, test, batchSize, bar::stepTo).percent();
         }
     }
@@ -64,7 +62,7 @@ public final class Evaluate {
         List<INDArray> parts = new ArrayList<>();
         source.eval();
         Classifier classifier = Classifier.of(source::forward, source.parameters());
-        try (ProgressBar bar = bar(stage, n, " img")) {
+        try (ProgressBar bar = ProgressBars.of(stage, n, " img")) {
             for (int b = 0; b < batches; b++) {
                 int from = b * batchSize, to = Math.min(n, from + batchSize);
                 Path file = dir.adversarial(stage, b);
@@ -90,11 +88,5 @@ public final class Evaluate {
             }
         }
         return Scope.outside(() -> Nd4j.concat(0, parts.toArray(INDArray[]::new)));   // (N, C, H, W)
-    }
-
-    /** A progress bar on stderr with rate and ETA. */
-    static ProgressBar bar(String task, long max, String unit) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII).setUnit(unit, 1)
-                .showSpeed().setUpdateIntervalMillis(1000).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
     }
 }

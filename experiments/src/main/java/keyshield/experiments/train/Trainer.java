@@ -3,6 +3,7 @@ package keyshield.experiments.train;
 import keyshield.experiments.data.Batch;
 import keyshield.experiments.data.Batches;
 import keyshield.experiments.data.Dataset;
+import keyshield.experiments.report.ProgressBars;
 import keyshield.nn.Losses;
 import keyshield.nn.Module;
 import keyshield.nn.optim.AdamW;
@@ -12,8 +13,6 @@ import keyshield.tensor.Rng;
 import keyshield.tensor.Scope;
 import keyshield.tensor.Tensor;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,9 +83,7 @@ public final class Trainer {
             }
             long resumedFrom = step, start = System.nanoTime();
             pipeline.train();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total).startsFrom(step, java.time.Duration.ZERO)
-                    .setStyle(ProgressBarStyle.ASCII).setUnit(" steps", 1).showSpeed().setUpdateIntervalMillis(500)
-                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            try (ProgressBar bar = ProgressBars.of(label, total, step, " steps")) {
                 for (int epoch = (int) (step / perEpoch); step < total; epoch++) {
                     try (Batches.Epoch it = batches.epoch(epoch, (int) (step - epoch * perEpoch))) {
                         while (it.hasNext() && step < total) {
