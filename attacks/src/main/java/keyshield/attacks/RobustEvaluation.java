@@ -9,12 +9,7 @@ import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -158,17 +153,11 @@ public final class RobustEvaluation {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Writes results as a JSON array: temp file in the same directory, fsync, then an atomic move. */
+    /** Writes results as a JSON array, atomically (temp file in the same directory, fsync, rename). */
     public static void save(Path path, List<SampleResult> results) {
         try {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                JSON.writerWithDefaultPrettyPrinter().writeValue(out, results);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) { ch.force(true); }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(results);
+            keyshield.tensor.io.AtomicFiles.write(path, out -> out.write(json));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("robust evaluation: cannot save results to " + path, e);
         }
