@@ -27,6 +27,8 @@ public final class TableCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1") Source source;
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--shared", description = "folder with models/ and data/ (default: ../shared beside the repository)") Path shared;
     @Option(names = "--imagenet", description = "ImageNet folder with train/ and val/ (imagenetPaper)") Path imagenet;
     @Option(names = "--weights", description = "ViT-B/16 ImageNet-21k weights (imagenetPaper)") Path weights;
@@ -48,7 +50,8 @@ public final class TableCommand implements Callable<Integer> {
                     attackImages != null ? attackImages : t.attackImages(), epochs != null ? epochs : t.fullRecipe().epochs());
         }
         if (print) {
-            System.out.println(ResultFiles.JSON.writeValueAsString(e));
+            spec.commandLine().getOut().println(ResultFiles.JSON.writeValueAsString(e));
+            spec.commandLine().getOut().flush();
             return 0;
         }
         Path dir = runDir != null ? runDir : Path.of("results", e.name() + ".run");
