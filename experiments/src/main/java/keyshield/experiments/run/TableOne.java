@@ -102,7 +102,9 @@ public record TableOne(String name, DataSource data, BaseModel base, List<Intege
     /**
      * The paper's setting, for a user with ImageNet and a GPU: ViT-B/16 ImageNet-21k weights at 224 px,
      * M ∈ {4, 8, 16}, full and LoRA (r 16) fine-tuning, AutoAttack standard L∞ 4/255 on 5,000 validation
-     * images (every 10th of the 50,000).
+     * images (every 10th of the 50,000). The fine-tuning schedule (5 epochs at batch 64, AdamW lr 1e-4 with
+     * weight decay 0.05 for full fine-tuning, 1e-3 without for LoRA, horizontal flips) is our choice for a
+     * GPU budget, not a figure from the paper; edit it through {@code --print-experiment}.
      *
      * @param imagenet the ImageNet folder ({@code train/}, {@code val/})
      * @param weights  timm's {@code vit_base_patch16_224.augreg_in21k} weights with a 1000-class head
