@@ -12,6 +12,7 @@ import keyshield.tensor.Parameter;
 import keyshield.tensor.Rng;
 import keyshield.tensor.Scope;
 import keyshield.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import me.tongfei.progressbar.ProgressBar;
 
 import java.io.IOException;
@@ -96,7 +97,10 @@ public final class Trainer {
                             bar.setExtraMessage(String.format(" loss %.3f", smooth));
                             if (checkpointing != null && (step % checkpointing.everySteps() == 0 || step == total)) {
                                 double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
-                                save(checkpointing.file(), new Checkpoint(label, step, smooth, seconds, pipeline.stateDict(), opt.state()));
+                                AdamW.State state = opt.state();
+                                save(checkpointing.file(), new Checkpoint(label, step, smooth, seconds, pipeline.stateDict(), state));
+                                state.expAvg().values().forEach(INDArray::close);                      // copies: free them now, not at the next GC
+                                state.expAvgSq().values().forEach(INDArray::close);
                                 checkpointing.afterSave().run();
                             }
                         }
