@@ -125,6 +125,18 @@ public final class Dataset {
         return subset(p);
     }
 
+    /**
+     * n images spread evenly over this dataset (positions ⌊i·size/n⌋, i = 0 … n−1), or all of it for
+     * n = 0 or n ≥ size: folder datasets are sorted by class, so a prefix would hold one class only.
+     */
+    public Dataset spread(int n) {
+        if (n < 0) throw new IllegalArgumentException("Dataset.spread: n must be >= 0 (0 = all) but is " + n);
+        if (n == 0 || n >= size()) return this;
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = (int) ((long) i * size() / n);
+        return subset(p);
+    }
+
     /** The images at {@code positions} as a float32 array (n, C, H, W) in [0, 1], allocated outside scopes. */
     public INDArray images(int[] positions) {
         int item = channels() * height() * width();

@@ -81,7 +81,7 @@ public final class Demo {
         Dataset trainSet = train.size() > s.trainImages() ? train.subset(range(s.trainImages())) : train;
         Dataset testSet = test.size() > s.testImages() ? test.subset(range(s.testImages())) : test;
         List<Augmentation> aug = Augmentation.cifar();
-        TrainRecipe pretrain = new TrainRecipe(s.pretrainEpochs(), 128, 2e-3, 0.05, 0.1, 0.1, aug);
+        TrainRecipe pretrain = pretrainRecipe(s.pretrainEpochs());
         TrainRecipe finetune = new TrainRecipe(s.finetuneEpochs(), 128, 5e-4, 0.05, 0.1, 0.1, aug);
         TrainRecipe loraRecipe = new TrainRecipe(s.finetuneEpochs(), 128, 1e-3, 0, 0.1, 0.1, aug);       // the cifarCpu LoRA recipe: no weight decay
 
@@ -131,6 +131,12 @@ public final class Demo {
         ResultFiles.writeJson(json, result);
         return result;
     }
+
+    /**
+     * Pre-training of the demo's ViT from scratch on plain images: AdamW lr 2e-3, weight decay 0.05, batch 128,
+     * label smoothing 0.1, 10% warm-up, random crop and flip.
+     */
+    public static TrainRecipe pretrainRecipe(double epochs) { return new TrainRecipe(epochs, 128, 2e-3, 0.05, 0.1, 0.1, Augmentation.cifar()); }
 
     /** A copy of the plain model fine-tuned on images transformed with {@code key}: f_K = g(t_K(x)). */
     private static Module finetuned(VisionTransformer plain, Dataset train, Settings s, SecretKey key, TrainRecipe r, Rng rng, String label) {

@@ -1,6 +1,7 @@
 package keyshield.experiments.eval;
 
 import keyshield.experiments.data.Dataset;
+import keyshield.nn.Losses;
 import keyshield.nn.Module;
 import keyshield.tensor.GradMode;
 import keyshield.tensor.Scope;
@@ -9,13 +10,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.function.IntConsumer;
 
-/** Clean accuracy: the percentage of a dataset a classifier of raw [0, 1] images labels correctly. */
+/**
+ * Clean accuracy: the percentage of a dataset a classifier of raw [0, 1] images labels correctly, and,
+ * from the same logits, the mean cross-entropy −(1/N)·Σ log p(y_i | x_i) (no label smoothing), the number
+ * that shows whether training lowered the loss on held-out images.
+ */
 public final class Accuracy {
     private Accuracy() {}
 
-    /** Predicted classes and the accuracy in percent. */
-    public record Result(int[] predictions, int correct, int total) {
+    /** Predicted classes, the accuracy in percent, and the summed cross-entropy over the {@code total} images. */
+    public record Result(int[] predictions, int correct, int total, double crossEntropySum) {
         public double percent() { return total == 0 ? Double.NaN : 100.0 * correct / total; }
+
+        /** Mean cross-entropy per image (NaN for an empty dataset). */
+        public double meanCrossEntropy() { return total == 0 ? Double.NaN : crossEntropySum / total; }
     }
 
     /** Runs {@code classifier} in eval mode over {@code data} in batches; {@code progress} receives the images done so far. */
@@ -23,6 +31,7 @@ public final class Accuracy {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be positive but is " + batchSize);
         classifier.eval();
         int n = data.size(), correct = 0;
+        double lossSum = 0;
         int[] predictions = new int[n];
         for (int start = 0; start < n; start += batchSize) {
             int end = Math.min(n, start + batchSize);
@@ -30,8 +39,9 @@ public final class Accuracy {
             for (int i = 0; i < idx.length; i++) idx[i] = start + i;
             INDArray x = data.images(idx);
             try (var step = Scope.open(); var noGrad = GradMode.off()) {
-                INDArray logits = classifier.forward(Tensor.constant(x)).value();
-                INDArray argmax = logits.argMax(1);
+                Tensor logits = classifier.forward(Tensor.constant(x));                     // (B, K)
+                lossSum += Losses.crossEntropy(logits, data.labels(idx), Losses.Reduction.SUM, 0).item();
+                INDArray argmax = logits.value().argMax(1);
                 for (int i = 0; i < idx.length; i++) {
                     predictions[start + i] = argmax.getInt(i);
                     if (predictions[start + i] == data.label(start + i)) correct++;
@@ -41,6 +51,6 @@ public final class Accuracy {
             }
             progress.accept(end);
         }
-        return new Result(predictions, correct, n);
+        return new Result(predictions, correct, n, lossSum);
     }
 }

@@ -28,27 +28,32 @@ public record BaseModel(Path weights, int numHeads, List<Double> mean, List<Doub
     public BaseModel {
         Objects.requireNonNull(weights, "base model weights");
         if (numHeads < 1) throw new IllegalArgumentException("base model " + weights + ": numHeads must be positive but is " + numHeads);
-        mean = List.copyOf(mean);
-        std = List.copyOf(std);
-        if (mean.size() != std.size() || mean.isEmpty())
-            throw new IllegalArgumentException("base model " + weights + ": mean " + mean + " and std " + std + " need one value per channel each");
-        for (double s : std) if (!(s > 0)) throw new IllegalArgumentException("base model " + weights + ": std values must be > 0 but are " + std);
+        try {
+            Normalization n = new Normalization(mean, std);
+            mean = n.mean();
+            std = n.std();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("base model " + weights + ": " + e.getMessage(), e);
+        }
     }
 
+    /** A weight file with its head count and normalization. */
+    public BaseModel(Path weights, int numHeads, Normalization normalization) { this(weights, numHeads, normalization.mean(), normalization.std()); }
+
     /** The CIFAR stand-in ({@code vit_cifar_plain}): 3 heads, normalized as (x − 0.5) / 0.5. */
-    public static BaseModel cifarPlain(Path weights) { return new BaseModel(weights, 3, List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5)); }
+    public static BaseModel cifarPlain(Path weights) { return new BaseModel(weights, 3, Normalization.half(3)); }
 
     /** A timm ViT-B/16 ImageNet-21k checkpoint ({@code augreg_in21k}: mean = std = 0.5). */
-    public static BaseModel vitB16In21k(Path weights) { return new BaseModel(weights, 12, List.of(0.5, 0.5, 0.5), List.of(0.5, 0.5, 0.5)); }
+    public static BaseModel vitB16In21k(Path weights) { return new BaseModel(weights, 12, Normalization.half(3)); }
 
     /** A fresh float32 copy of the pre-trained ViT. */
     public VisionTransformer load() throws IOException { return ViTWeights.load(weights, OptionalInt.of(numHeads), DataType.FLOAT); }
 
+    /** The input normalization, x̂ = (x − mean) / std. */
+    public Normalization normalization() { return new Normalization(mean, std); }
+
     /** The normalization module. */
-    public Normalize normalize() {
-        double[] m = mean.stream().mapToDouble(Double::doubleValue).toArray(), s = std.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Normalize(m, s);
-    }
+    public Normalize normalize() { return normalization().module(); }
 
     /** Throws a {@link FileNotFoundException} naming the weight file when it is missing. */
     public void requireAvailable() throws IOException {

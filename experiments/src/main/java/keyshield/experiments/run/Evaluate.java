@@ -38,9 +38,12 @@ public final class Evaluate {
     private Evaluate() {}
 
     /** Clean accuracy (%) of {@code model} on {@code test}. */
-    public static double clean(Module model, Dataset test, int batchSize, String label) {
+    public static double clean(Module model, Dataset test, int batchSize, String label) { return measure(model, test, batchSize, label).percent(); }
+
+    /** Clean accuracy and mean cross-entropy of {@code model} on {@code test}, in one pass. */
+    public static Accuracy.Result measure(Module model, Dataset test, int batchSize, String label) {
         try (ProgressBar bar = ProgressBars.of("clean " + label, test.size(), " img")) {
-            return Accuracy.of(model, test, batchSize, bar::stepTo).percent();
+            return Accuracy.of(model, test, batchSize, bar::stepTo);
         }
     }
 

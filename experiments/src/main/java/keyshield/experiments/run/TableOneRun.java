@@ -7,7 +7,6 @@ import keyshield.experiments.data.Split;
 import keyshield.experiments.report.MarkdownTable;
 import keyshield.experiments.report.Provenance;
 import keyshield.experiments.train.TrainRecipe;
-import keyshield.experiments.train.Trainer;
 import keyshield.tensor.Rng;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -16,7 +15,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a {@link TableOne} stage by stage in a {@link RunDir}: clean accuracy and white-box attack of the
@@ -33,9 +31,6 @@ public final class TableOneRun {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Row(String model, double clean, Double whitebox, Double nonadaptive, Double adaptive, long trainable) {}
 
-    /** A finished fine-tune: the key it used (fingerprint), steps, final smoothed loss, training seconds, trainable parameters. */
-    public record Finetuned(String stage, String keyFingerprint, long steps, double finalLoss, double seconds, long trainable) {}
-
     /**
      * The result file.
      *
@@ -43,14 +38,14 @@ public final class TableOneRun {
      * @param markdown       the table as printed
      */
     public record Result(TableOne experiment, List<Row> rows, List<Finetuned> finetunes, int cleanImages, int attackedImages,
-                         double computeSeconds, String markdown, Provenance provenance) {}
+                         double computeSeconds, String markdown, Provenance provenance) implements RunResult {}
 
     public static Result run(TableOne t, RunDir dir, PrintStream out) throws IOException {
         var clock = Provenance.start();
         Rng root = Rng.seeded(t.seed());
-        Dataset train = spread(t.data().open(Split.TRAIN), t.trainImages());
-        Dataset test = spread(t.data().open(Split.TEST), t.testImages());
-        Dataset attackSet = spread(test.every(t.attackEvery()), t.attackImages());
+        Dataset train = t.data().open(Split.TRAIN).spread(t.trainImages());
+        Dataset test = t.data().open(Split.TEST).spread(t.testImages());
+        Dataset attackSet = test.every(t.attackEvery()).spread(t.attackImages());
         INDArray xAtt = attackSet.images();
         int[] yAtt = attackSet.labels();
         List<String> classes = test.classes();
@@ -118,26 +113,7 @@ public final class TableOneRun {
     /** The model stage {@code stage} trains (or trained in an earlier invocation), loaded from its weight file. */
     private static KeyedModel finetuned(RunDir dir, String stage, TableOne t, SecretKey key, Tuning tuning, Dataset train, Rng root)
             throws IOException {
-        Rng rng = root.split(stage);
-        KeyedModel model = KeyedModel.keyed(t.base(), key, tuning, t.lora(), rng);
         TrainRecipe recipe = tuning == Tuning.FULL ? t.fullRecipe() : t.loraRecipe();
-        dir.stage(stage, Finetuned.class, () -> {
-            Trainer.Summary s = Trainer.train(model.pipeline(), train, recipe, rng.split("train"), stage,
-                    new Trainer.Checkpointing(dir.checkpoint(stage), t.checkpointEvery(), dir::book));
-            model.save(dir.model(stage), Map.of("stage", stage, "key_fingerprint", key.fingerprint()));
-            return new Finetuned(stage, key.fingerprint(), s.steps(), s.finalLoss(), s.seconds(), model.trainableCount());
-        });
-        return model.load(dir.model(stage));
-    }
-
-    /**
-     * n images spread evenly over {@code d} (positions ⌊i·size/n⌋), or all of it for n = 0: folder
-     * datasets are sorted by class, so a prefix would hold one class only.
-     */
-    static Dataset spread(Dataset d, int n) {
-        if (n == 0 || n >= d.size()) return d;
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = (int) ((long) i * d.size() / n);
-        return d.subset(p);
+        return new Finetuning(t.base(), key, tuning, t.lora(), recipe, t.checkpointEvery()).run(dir, stage, train, root);
     }
 }
