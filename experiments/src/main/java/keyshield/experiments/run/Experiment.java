@@ -12,8 +12,13 @@ import java.io.IOException;
  * re-run, and compared when it is resumed.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "experiment")
-@JsonSubTypes({@JsonSubTypes.Type(value = TableOne.class, name = "table-one")})
-public sealed interface Experiment permits TableOne {
+@JsonSubTypes({@JsonSubTypes.Type(value = TableOne.class, name = "table-one"),
+        @JsonSubTypes.Type(value = Pretrain.class, name = "pretrain"),
+        @JsonSubTypes.Type(value = KeyedFinetune.class, name = "keyed-finetune"),
+        @JsonSubTypes.Type(value = RobustEval.class, name = "robust-eval"),
+        @JsonSubTypes.Type(value = ParamTable.class, name = "param-table"),
+        @JsonSubTypes.Type(value = EpsSweep.class, name = "eps-sweep")})
+public sealed interface Experiment permits TableOne, Pretrain, KeyedFinetune, RobustEval, ParamTable, EpsSweep {
     /** A short name, used for the default result file ({@code results/<name>.json}). */
     String name();
 

@@ -16,21 +16,32 @@ public final class Runner {
     private Runner() {}
 
     /** What a run produced: the result record (as written to JSON) and its table. */
-    public record Outcome(Object result, String markdown) {}
+    public record Outcome(RunResult result, String markdown) {}
 
+    /**
+     * Runs {@code experiment} in {@code runDir} and writes its result to {@code resultJson}; an
+     * {@link EpsSweep} also draws its plot beside it ({@link #plotFile}).
+     */
     public static Outcome run(Experiment experiment, Path runDir, boolean resume, Path resultJson, PrintStream out) throws IOException {
         experiment.requireInputs();
         RunDir dir = RunDir.open(runDir, experiment, resume);
-        Outcome o;
-        if (experiment instanceof TableOne t) {
-            TableOneRun.Result r = TableOneRun.run(t, dir, out);
-            o = new Outcome(r, r.markdown());
-        } else {
-            throw new IllegalArgumentException("no runner for experiment " + experiment.getClass().getSimpleName());
-        }
-        ResultFiles.writeJson(resultJson, o.result());
-        out.printf("%n%s%nresult written to %s (run directory %s)%n", o.markdown(), resultJson, runDir);
-        return o;
+        RunResult r;
+        if (experiment instanceof TableOne t) r = TableOneRun.run(t, dir, out);
+        else if (experiment instanceof Pretrain p) r = PretrainRun.run(p, dir, out);
+        else if (experiment instanceof KeyedFinetune f) r = KeyedFinetuneRun.run(f, dir, out);
+        else if (experiment instanceof RobustEval e) r = RobustEvalRun.run(e, dir, out);
+        else if (experiment instanceof ParamTable t) r = ParamTableRun.run(t, dir);
+        else if (experiment instanceof EpsSweep s) r = EpsSweepRun.run(s, dir, out, plotFile(resultJson));
+        else throw new IllegalArgumentException("no runner for experiment " + experiment.getClass().getSimpleName());
+        ResultFiles.writeJson(resultJson, r);
+        out.printf("%n%s%nresult written to %s (run directory %s)%n", r.markdown(), resultJson, runDir);
+        return new Outcome(r, r.markdown());
+    }
+
+    /** The PNG beside a result file: {@code results/sweep.json} → {@code results/sweep.png}. */
+    public static Path plotFile(Path resultJson) {
+        String f = resultJson.getFileName().toString();
+        return resultJson.resolveSibling((f.endsWith(".json") ? f.substring(0, f.length() - 5) : f) + ".png");
     }
 
     /** Reads an experiment from a JSON file; a malformed one is an error naming the file and the problem. */
