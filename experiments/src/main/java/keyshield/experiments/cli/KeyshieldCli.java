@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "Key-based adversarial defenses for image classifiers: block-wise pixel shuffling with a secret key, "
                 + "ViT fine-tuning (full or LoRA), gradient attacks and robust evaluation.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, PredictCommand.class, ConvertCommand.class, KeyCommand.class,
-                ShuffleCommand.class, ParamsCommand.class, AttackCommand.class, DenoiseCommand.class, DwtCommand.class, TableCommand.class, BenchCommand.class})
+                ShuffleCommand.class, ParamsCommand.class, AttackCommand.class, DenoiseCommand.class, DwtCommand.class, TableCommand.class, PretrainCommand.class,
+                FinetuneCommand.class, EvalCommand.class, SweepCommand.class, BenchCommand.class})
 public final class KeyshieldCli implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

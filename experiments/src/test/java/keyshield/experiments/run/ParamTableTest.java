@@ -1,5 +1,6 @@
 package keyshield.experiments.run;
 
+import keyshield.experiments.cli.KeyshieldCli;
 import keyshield.experiments.report.ResultFiles;
 import keyshield.lora.Lora;
 import keyshield.lora.LoraConfig;
@@ -16,7 +17,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link ParamTable}: the paper's Table II figures, counts that match a model with real adapters, validation, JSON. */
+/** {@link ParamTable}: the paper's Table II figures, counts that match a model with real adapters, validation, JSON, the CLI. */
 class ParamTableTest {
     @TempDir Path dir;
 
@@ -60,7 +61,18 @@ class ParamTableTest {
     }
 
     @Test
-    void roundTripsThroughJson() throws Exception {
+    void roundTripsThroughJsonAndRunsFromTheTableCommand() throws Exception {
         assertThat(TinyWorld.roundTrip(dir, ParamTable.paper(), Experiment.class)).isEqualTo(ParamTable.paper());
+        String[] args = {"table", "--preset", "paramTable", "--run-dir", dir.resolve("cli.run").toString(), "--out", dir.resolve("cli.json").toString()};
+        assertThat(KeyshieldCli.commandLine().execute(args)).isZero();
+        ParamTableRun.Result r = ResultFiles.readJson(dir.resolve("cli.json"), ParamTableRun.Result.class);
+        assertThat(r.experiment()).isEqualTo(ParamTable.paper());
+        var before = TinyWorld.work(dir.resolve("cli.run"));
+        assertThat(KeyshieldCli.commandLine().execute(args)).as("the run directory holds a run: refused without --resume").isEqualTo(2);
+        String[] resume = java.util.Arrays.copyOf(args, args.length + 1);
+        resume[args.length] = "--resume";
+        assertThat(KeyshieldCli.commandLine().execute(resume)).isZero();
+        assertThat(TinyWorld.work(dir.resolve("cli.run"))).isEqualTo(before);
+        assertThat(ResultFiles.readJson(dir.resolve("cli.json"), ParamTableRun.Result.class).rows()).isEqualTo(r.rows());
     }
 }
