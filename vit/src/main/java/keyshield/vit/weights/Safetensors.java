@@ -28,7 +28,8 @@ import java.util.Map;
  * The safetensors format (Hugging Face): an 8-byte little-endian header length n, n bytes of JSON
  * {@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}},
  * then the raw little-endian tensor bytes, offsets relative to the end of the header. Reading accepts
- * F32, F16, BF16 (widened to float32) and F64; writing emits F32 or F64, in the order given.
+ * F32, F16, BF16 (widened to float32), F64 and I64 (int64 counters such as torchvision's BatchNorm
+ * {@code num_batches_tracked}, read as LONG); writing emits F32, F64 or I64, in the order given.
  *
  * <p>Every length is checked against the file before anything is allocated: a header longer than the
  * file, offsets outside the data, overlapping tensors, byte spans that do not match dtype × shape, or
@@ -104,9 +105,9 @@ public final class Safetensors {
             throw new WeightFileException(file, "tensor '" + name + "' needs dtype, shape and two data_offsets in the header: " + t);
         int width = switch (dt.asText()) {
             case "F32" -> 4;
-            case "F64" -> 8;
+            case "F64", "I64" -> 8;
             case "F16", "BF16" -> 2;
-            default -> throw new WeightFileException(file, "tensor '" + name + "' has dtype " + dt.asText() + "; expected F32, F16, BF16 or F64");
+            default -> throw new WeightFileException(file, "tensor '" + name + "' has dtype " + dt.asText() + "; expected F32, F16, BF16, F64 or I64");
         };
         long[] shape = new long[shapeNode.size()];
         long count = 1;
@@ -129,6 +130,7 @@ public final class Safetensors {
         ByteBuffer b = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, b, dataStart + begin, file);
         b.flip();
+        if (dt.asText().equals("I64")) return integers(b, (int) count, shape);               // counters: no NaN to check
         INDArray flat = switch (dt.asText()) {
             case "F32" -> { float[] v = new float[(int) count]; b.asFloatBuffer().get(v); yield Nd4j.createFromArray(v); }
             case "F64" -> { double[] v = new double[(int) count]; b.asDoubleBuffer().get(v); yield Nd4j.createFromArray(v); }
@@ -139,6 +141,14 @@ public final class Safetensors {
         return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
     }
 
+    /** An I64 tensor's values as a LONG array of {@code shape}. */
+    private static INDArray integers(ByteBuffer b, int count, long[] shape) {
+        long[] v = new long[count];
+        b.asLongBuffer().get(v);
+        INDArray flat = Nd4j.createFromArray(v);
+        return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
+    }
+
     private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
         while (buf.hasRemaining()) {
             int r = ch.read(buf, position + buf.position());
@@ -146,7 +156,7 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code tensors} (float32 or float64 each; other dtypes are refused) atomically, with optional string metadata (stored sorted by key). */
+    /** Writes {@code tensors} (float32, float64 or int64 each; other dtypes are refused) atomically, with optional string metadata (stored sorted by key). */
     public static void write(Path file, Map<String, INDArray> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
@@ -159,7 +169,8 @@ public final class Safetensors {
             String dt = switch (a.dataType()) {
                 case FLOAT -> "F32";
                 case DOUBLE -> "F64";
-                default -> throw new WeightFileException(file, "tensor '" + e.getKey() + "' is " + a.dataType() + "; only FLOAT and DOUBLE are written");
+                case LONG -> "I64";
+                default -> throw new WeightFileException(file, "tensor '" + e.getKey() + "' is " + a.dataType() + "; only FLOAT, DOUBLE and LONG are written");
             };
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", dt);
@@ -182,6 +193,7 @@ public final class Safetensors {
                 INDArray c = a.dup('c').reshape(new long[] {a.length()});                        // flat, row-major
                 ByteBuffer b = ByteBuffer.allocate((int) (c.length() * (c.dataType() == DataType.FLOAT ? 4 : 8))).order(ByteOrder.LITTLE_ENDIAN);
                 if (c.dataType() == DataType.FLOAT) b.asFloatBuffer().put(c.toFloatVector());
+                else if (c.dataType() == DataType.LONG) b.asLongBuffer().put(c.toLongVector());
                 else b.asDoubleBuffer().put(c.toDoubleVector());
                 out.write(b.array());
             }

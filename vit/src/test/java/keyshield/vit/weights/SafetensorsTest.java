@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The safetensors reader and writer: round trips, the half-precision dtypes from hand-made bytes, and
+ * The safetensors reader and writer: round trips (int64 counters included), the half-precision dtypes from hand-made bytes, and
  * every kind of corrupt file refused with a message naming the file and the tensor.
  */
 class SafetensorsTest {
@@ -108,7 +108,7 @@ class SafetensorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "unknown dtype      | {\"w\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,8]}}                       | tensor 'w' has dtype I64",
+            "unknown dtype      | {\"w\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]}}                       | tensor 'w' has dtype I32",
             "span vs shape      | {\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}                       | tensor 'w' F32 [3] needs 12 bytes but its data_offsets span 8",
             "offsets past data  | {\"w\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}                      | tensor 'w' has data_offsets [0, 16] outside the 8 data bytes",
             "reversed offsets   | {\"w\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[8,0]}}                       | tensor 'w' has data_offsets [8, 0]",
@@ -167,5 +167,34 @@ class SafetensorsTest {
         for (var e : model.namedParameters().entrySet())
             assertThat(sd.get(e.getKey()).shape()).as(e.getKey()).containsExactly(e.getValue().shape());
         assertThat(sd.values().stream().mapToLong(INDArray::length).sum()).isEqualTo(62_650);   // vit_micro_meta.json
+    }
+
+    @Test
+    void int64CountersRoundTripExactlyAsLong() throws IOException {
+        Map<String, INDArray> t = new LinkedHashMap<>();
+        t.put("bn1.weight", Nd4j.createFromArray(1f, 2f));
+        t.put("bn1.num_batches_tracked", Nd4j.scalar(DataType.LONG, (1L << 53) + 1));      // not representable as a double
+        t.put("counts", Nd4j.createFromArray(new long[] {-3, 0, Long.MAX_VALUE}).reshape(3, 1));
+        Path f = dir.resolve("counters.safetensors");
+        Safetensors.write(f, t, Map.of());
+        Map<String, INDArray> back = Safetensors.read(f);
+        assertThat(back.keySet()).containsExactlyElementsOf(t.keySet());
+        assertThat(back.get("bn1.num_batches_tracked").dataType()).isEqualTo(DataType.LONG);
+        assertThat(back.get("bn1.num_batches_tracked").rank()).isZero();
+        assertThat(back.get("bn1.num_batches_tracked").getLong(0)).isEqualTo((1L << 53) + 1);
+        assertThat(back.get("counts").shape()).containsExactly(3, 1);
+        assertThat(back.get("counts").reshape(3).toLongVector()).containsExactly(-3, 0, Long.MAX_VALUE);
+        assertThat(back.get("bn1.weight")).isEqualTo(t.get("bn1.weight"));
+    }
+
+    @Test
+    void aTorchWrittenI64TensorIsReadAndOtherIntegerTypesAreStillRefused() throws IOException {
+        byte[] data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(391).array();
+        Path ok = raw("i64.safetensors", "{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}", data);
+        assertThat(Safetensors.read(ok).get("n").getLong(0)).isEqualTo(391);
+        Path bad = raw("i32.safetensors", "{\"n\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,8]}}", data);
+        assertThatThrownBy(() -> Safetensors.read(bad)).hasMessageContaining("'n' has dtype I32").hasMessageContaining("F64 or I64");
+        Map<String, INDArray> ints = Map.of("i", Nd4j.createFromArray(1, 2));
+        assertThatThrownBy(() -> Safetensors.write(dir.resolve("x.safetensors"), ints, Map.of())).hasMessageContaining("'i' is INT");
     }
 }
