@@ -3,6 +3,7 @@ package keyshield.experiments.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import keyshield.tensor.io.AtomicFiles;
 
@@ -16,6 +17,7 @@ public final class ResultFiles {
     /** Records, enums, optionals and java.time values; dates as ISO-8601 text; paths as written (relative ones stay relative). */
     public static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())                                        // OptionalDouble/OptionalInt: a number, or null when empty
             .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("paths")
                     .addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer(Path.class))
                     .addDeserializer(Path.class, new com.fasterxml.jackson.databind.deser.std.FromStringDeserializer<Path>(Path.class) {
