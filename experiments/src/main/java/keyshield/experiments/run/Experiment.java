@@ -17,8 +17,9 @@ import java.io.IOException;
         @JsonSubTypes.Type(value = KeyedFinetune.class, name = "keyed-finetune"),
         @JsonSubTypes.Type(value = RobustEval.class, name = "robust-eval"),
         @JsonSubTypes.Type(value = ParamTable.class, name = "param-table"),
-        @JsonSubTypes.Type(value = EpsSweep.class, name = "eps-sweep")})
-public sealed interface Experiment permits TableOne, Pretrain, KeyedFinetune, RobustEval, ParamTable, EpsSweep {
+        @JsonSubTypes.Type(value = EpsSweep.class, name = "eps-sweep"),
+        @JsonSubTypes.Type(value = WaveletDefense.class, name = "wavelet-defense")})
+public sealed interface Experiment permits TableOne, Pretrain, KeyedFinetune, RobustEval, ParamTable, EpsSweep, WaveletDefense {
     /** A short name, used for the default result file ({@code results/<name>.json}). */
     String name();
 

@@ -32,6 +32,7 @@ public final class Runner {
         else if (experiment instanceof RobustEval e) r = RobustEvalRun.run(e, dir, out);
         else if (experiment instanceof ParamTable t) r = ParamTableRun.run(t, dir);
         else if (experiment instanceof EpsSweep s) r = EpsSweepRun.run(s, dir, out, plotFile(resultJson));
+        else if (experiment instanceof WaveletDefense w) r = WaveletDefenseRun.run(w, dir, out);
         else throw new IllegalArgumentException("no runner for experiment " + experiment.getClass().getSimpleName());
         ResultFiles.writeJson(resultJson, r);
         out.printf("%n%s%nresult written to %s (run directory %s)%n", r.markdown(), resultJson, runDir);
