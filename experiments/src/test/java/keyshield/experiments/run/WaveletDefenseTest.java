@@ -10,13 +10,18 @@ import keyshield.defense.wavelet.DenoiseOptions;
 import keyshield.defense.wavelet.ShrinkMethod;
 import keyshield.defense.wavelet.Threshold;
 import keyshield.defense.wavelet.Wavelet;
+import keyshield.experiments.cli.KeyshieldCli;
 import keyshield.experiments.data.Augmentation;
 import keyshield.experiments.report.ResultFiles;
 import keyshield.experiments.train.TrainRecipe;
 import keyshield.nn.resnet.ResNetConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -25,7 +30,7 @@ import java.util.OptionalInt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The wavelet defense experiment record: its preset, validation naming the field, JSON round trips. */
+/** The wavelet defense experiment record: its preset, validation naming the field, JSON round trips, the command line. */
 class WaveletDefenseTest {
     @TempDir Path tmp;
 
@@ -105,6 +110,24 @@ class WaveletDefenseTest {
         }
         assertThat(ResultFiles.JSON.writeValueAsString(fixed)).contains("\"sigma\" : 0.02").contains("\"levels\" : 2");
         assertThat(ResultFiles.JSON.writeValueAsString(WaveletDefense.cifarWavelet(tmp))).as("estimated σ, default levels").contains("\"sigma\" : null");
+    }
+
+    @Test
+    void theCommandLinePrintsThePresetAndScalesItDown() throws Exception {
+        StringWriter out = new StringWriter();
+        CommandLine cli = KeyshieldCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        assertThat(cli.execute("table", "--preset", "cifarWavelet", "--shared", tmp.toString(), "--print-experiment")).isZero();
+        Path file = tmp.resolve("wavelet.json");
+        Files.writeString(file, out.toString());
+        assertThat(Runner.read(file)).isEqualTo(WaveletDefense.cifarWavelet(tmp));
+
+        out.getBuffer().setLength(0);
+        assertThat(cli.execute("table", "--preset", "cifarWavelet", "--shared", tmp.toString(), "--train-images", "640", "--test-images", "100",
+                "--attack-images", "20", "--epochs", "1", "--print-experiment")).isZero();
+        Files.writeString(file, out.toString());
+        assertThat(Runner.read(file)).isEqualTo(WaveletDefense.cifarWavelet(tmp).scaledDown(640, 100, 20, 1));
     }
 
     @Test
