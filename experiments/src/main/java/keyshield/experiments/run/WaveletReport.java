@@ -7,6 +7,8 @@ import keyshield.experiments.run.WaveletDefenseRun.Perturbation;
 import keyshield.experiments.run.WaveletDefenseRun.Row;
 import keyshield.experiments.run.WaveletDefenseRun.Trained;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +31,7 @@ final class WaveletReport {
                 .append("crafted on each pipeline itself, through its denoiser with BPDA (plain PGD where there is none).\n\n");
         md.append(accuracy(pipelines, rows)).append('\n');
         md.append("PSNR and MSE between clean test images and their denoised versions:\n\n").append(fidelity(fidelity)).append('\n');
-        md.append("Transferred perturbations δ = x_adv − x:\n\n").append(perturbations(perturbations)).append('\n');
+        md.append("Transferred perturbations δ = x_adv − x (DeepFool leaves the images the standard network already misclassifies as they are, δ = 0):\n\n").append(perturbations(perturbations)).append('\n');
         md.append("Training:\n\n").append(training(training));
         return md.toString();
     }
@@ -57,7 +59,7 @@ final class WaveletReport {
     static String perturbations(List<Perturbation> perturbations) {
         MarkdownTable t = new MarkdownTable("attack", "norm", "#eps", "#mean ℓ2", "#median ℓ2", "#max ℓ∞");
         for (Perturbation p : perturbations)
-            t.row(p.attack(), p.norm(), String.format(Locale.ROOT, "%.4g", p.eps()), String.format(Locale.ROOT, "%.4f", p.meanL2()),
+            t.row(p.attack(), p.norm(), new BigDecimal(p.eps()).round(new MathContext(4)).stripTrailingZeros().toPlainString(), String.format(Locale.ROOT, "%.4f", p.meanL2()),
                     String.format(Locale.ROOT, "%.4f", p.medianL2()), String.format(Locale.ROOT, "%.4f", p.maxLinf()));
         return t.toString();
     }
