@@ -28,14 +28,29 @@ import java.util.Iterator;
  * CMYK and YCCK JPEGs (a few in ImageNet's training set) are read through the TwelveMonkeys ImageIO
  * plugin, which converts them as PIL does (the JDK's own reader gets their colors wrong). All 10,000
  * CIFAR-10 test JPEGs decode to the same bytes as PIL 9.4 with libjpeg-turbo. A file that cannot be
- * decoded raises a {@link DataFileException} naming it.
+ * decoded, or whose header claims more pixels than its size can hold ({@link #maxPixels}), raises a
+ * {@link DataFileException} naming it.
  */
 public final class ImageDecoder {
     static {
         ImageIO.setUseCache(false);                     // decode in memory, no temp files
     }
 
+    /** The most pixels one image may have: 64 M (an 8192 × 8192 photo; about 700 MB while decoding and converting). */
+    static final long MAX_PIXELS = 1L << 26;
+    /**
+     * The most pixels per byte of file: DEFLATE expands at most 1032-fold, so an 8-bit PNG or TIFF cannot
+     * exceed it, and real photos are below 50. A header claiming more (the fuzzer's GIF of 25,665 × 25,199
+     * in 148 bytes) is forged, and is refused before the decoder allocates the image.
+     */
+    static final long MAX_PIXELS_PER_BYTE = 2048;
+
     private ImageDecoder() {}
+
+    /** The pixel budget of a file of {@code size} bytes: {@link #MAX_PIXELS_PER_BYTE} per byte, at least 256 × 256, at most {@link #MAX_PIXELS}. */
+    static long maxPixels(long size) {
+        return Math.min(MAX_PIXELS, Math.max(1 << 16, MAX_PIXELS_PER_BYTE * size));
+    }
 
     /** Reads and decodes {@code file} into a 3-channel image. */
     public static RawImage decode(Path file) throws IOException {
@@ -48,6 +63,10 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0), most = maxPixels(bytes.length);
+                if (pixels > most)                                                 // read from the header, before anything is allocated
+                    throw new DataFileException(file, "image size", "at most " + most + " pixels for a file of " + bytes.length + " bytes",
+                            reader.getWidth(0) + "×" + reader.getHeight(0));
                 img = reader.read(0);
             } finally {
                 reader.dispose();
