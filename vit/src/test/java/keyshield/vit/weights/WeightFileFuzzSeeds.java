@@ -42,7 +42,7 @@ final class WeightFileFuzzSeeds {
         Path tmp = Files.createTempDirectory("seeds");
 
         Safetensors.write(tmp.resolve("timm.safetensors"), sd, Map.of("format", "pt"));
-        Safetensors.write(tmp.resolve("hf.safetensors"), huggingFaceNames(sd), Map.of());
+        Safetensors.write(tmp.resolve("hf.safetensors"), HuggingFaceNames.of(sd), Map.of());
         GoogleNpz.write(tmp.resolve("google.npz"), sd, HEADS);
         Files.write(tmp.resolve("named.onnx"), onnx(sd, false).toByteArray());
         Files.write(tmp.resolve("folded.onnx"), onnx(sd, true).toByteArray());
@@ -57,38 +57,6 @@ final class WeightFileFuzzSeeds {
         write(inputs.resolve("load/timm.safetensors.bin"), prefixed(0, HEADS, Files.readAllBytes(tmp.resolve("timm.safetensors"))));
         write(inputs.resolve("load/folded.onnx.bin"), prefixed(1, 0, Files.readAllBytes(tmp.resolve("folded.onnx"))));
         write(inputs.resolve("load/google.npz.bin"), prefixed(2, 0, Files.readAllBytes(tmp.resolve("google.npz"))));
-    }
-
-    /** timm → Hugging Face names: the fused qkv is split back into query, key and value. */
-    private static LinkedHashMap<String, INDArray> huggingFaceNames(Map<String, INDArray> sd) {
-        LinkedHashMap<String, INDArray> hf = new LinkedHashMap<>();
-        hf.put("vit.embeddings.cls_token", sd.get("cls_token"));
-        hf.put("vit.embeddings.position_embeddings", sd.get("pos_embed"));
-        hf.put("vit.embeddings.patch_embeddings.projection.weight", sd.get("patch_embed.proj.weight"));
-        hf.put("vit.embeddings.patch_embeddings.projection.bias", sd.get("patch_embed.proj.bias"));
-        String h = "vit.encoder.layer.0.", t = "blocks.0.";
-        hf.put(h + "layernorm_before.weight", sd.get(t + "norm1.weight"));
-        hf.put(h + "layernorm_before.bias", sd.get(t + "norm1.bias"));
-        String[] parts = {"query", "key", "value"};
-        long d = TINY.embedDim();
-        for (int k = 0; k < 3; k++) {
-            var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval(k * d, (k + 1) * d);
-            hf.put(h + "attention.attention." + parts[k] + ".weight", sd.get(t + "attn.qkv.weight").get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
-            hf.put(h + "attention.attention." + parts[k] + ".bias", sd.get(t + "attn.qkv.bias").get(rows).dup());
-        }
-        hf.put(h + "attention.output.dense.weight", sd.get(t + "attn.proj.weight"));
-        hf.put(h + "attention.output.dense.bias", sd.get(t + "attn.proj.bias"));
-        hf.put(h + "layernorm_after.weight", sd.get(t + "norm2.weight"));
-        hf.put(h + "layernorm_after.bias", sd.get(t + "norm2.bias"));
-        hf.put(h + "intermediate.dense.weight", sd.get(t + "mlp.fc1.weight"));
-        hf.put(h + "intermediate.dense.bias", sd.get(t + "mlp.fc1.bias"));
-        hf.put(h + "output.dense.weight", sd.get(t + "mlp.fc2.weight"));
-        hf.put(h + "output.dense.bias", sd.get(t + "mlp.fc2.bias"));
-        hf.put("vit.layernorm.weight", sd.get("norm.weight"));
-        hf.put("vit.layernorm.bias", sd.get("norm.bias"));
-        hf.put("classifier.weight", sd.get("head.weight"));
-        hf.put("classifier.bias", sd.get("head.bias"));
-        return hf;
     }
 
     /**
