@@ -54,6 +54,19 @@ class DataFileFuzzFindingsTest {
         assertThat(ImageDecoder.maxPixels(1 << 20)).isEqualTo(ImageDecoder.MAX_PIXELS);
     }
 
+    /**
+     * Fuzzing (image, round 2): a 66-byte BMP "wrapping a PNG" declared 1.5 GB of it, which the JDK's BMP
+     * reader allocates before reading: OutOfMemoryError. This 54-byte one declares 1.3 GB.
+     */
+    @Test
+    void aBmpsEmbeddedImageMustFitInTheFile() throws IOException {
+        Path f = write("wrapped.bmp", "424d" + "00000000" + "00000000" + "36000000"                 // file header, pixels at 54
+                + "28000000" + "04000000" + "04000000" + "0100" + "0000" + "05000000" + "00000050"     // 4 × 4, compression 5 (PNG), 0x50000000 bytes
+                + "00000000".repeat(4));
+        assertThatThrownBy(() -> ImageDecoder.decode(f)).isInstanceOf(DataFileException.class)
+                .hasMessage(f + ": size of the BMP's embedded PNG: expected at most the file's 54 bytes, got 1342177280 bytes");
+    }
+
     private Path write(String name, String hex) throws IOException {
         return Files.write(dir.resolve(name), HexFormat.of().parseHex(hex));
     }
