@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -35,6 +37,8 @@ import java.util.Set;
 public final class KeyFile {
     private static final Logger log = LoggerFactory.getLogger(KeyFile.class);
     private static final String MAGIC = "keyshield-key v1";
+    /** A key file is five short lines; anything larger is some other file given by mistake. */
+    private static final int MAX_BYTES = 1 << 16;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private KeyFile() {}
@@ -56,7 +60,7 @@ public final class KeyFile {
     public static SecretKey read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no such key file");
         permissionProblem(file).ifPresent(problem -> log.warn("key file {}: {}", file, problem));
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = lines(file);
         if (lines.size() != 5)
             throw new IOException("key file " + file + ": expected 5 lines (keyshield-key v1, origin, block, channels, material) but found " + lines.size());
         if (!lines.get(0).strip().equals(MAGIC))
@@ -79,6 +83,17 @@ public final class KeyFile {
             return new SecretKey(material, block, channels, origin);
         } catch (IllegalArgumentException e) {
             throw new IOException("key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's lines, read only if it is small enough to be a key file and only if it is UTF-8 text. */
+    private static List<String> lines(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_BYTES) throw new IOException("key file " + file + ": " + size + " bytes is too large for a key file (at most " + MAX_BYTES + ")");
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString().lines().toList();
+        } catch (CharacterCodingException e) {
+            throw new IOException("key file " + file + ": not UTF-8 text", e);
         }
     }
 

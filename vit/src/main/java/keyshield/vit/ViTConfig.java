@@ -28,6 +28,8 @@ public record ViTConfig(int imgSize, int patchSize, int inChans, int numClasses,
     public ViTConfig {
         if (imgSize < 1 || patchSize < 1 || imgSize % patchSize != 0)
             throw new IllegalArgumentException("imgSize " + imgSize + " is not divisible by patchSize " + patchSize);
+        if ((long) (imgSize / patchSize) * (imgSize / patchSize) >= Integer.MAX_VALUE)
+            throw new IllegalArgumentException("imgSize " + imgSize + " / patchSize " + patchSize + " gives more patches than an int can count");
         if (inChans < 1) throw new IllegalArgumentException("inChans must be positive but is " + inChans);
         if (numClasses < 0) throw new IllegalArgumentException("numClasses must be >= 0 but is " + numClasses);
         if (embedDim < 1 || numHeads < 1 || embedDim % numHeads != 0)
@@ -85,13 +87,19 @@ public record ViTConfig(int imgSize, int patchSize, int inChans, int numClasses,
         return new ViTConfig(imgSize, patchSize, inChans, numClasses, embedDim, depth, numHeads, mlpRatio, qkvBias, drop, dropPath, classToken, globalPool);
     }
 
-    /** Parameter count computed from the shapes alone (no allocation), e.g. 86,567,656 for base16(1000). */
+    /**
+     * Parameter count computed from the shapes alone (no allocation), e.g. 86,567,656 for base16(1000).
+     * Exact: an {@link ArithmeticException} when it overflows a long, which only sizes read from a forged
+     * file can make it do (so a reader can refuse them before allocating anything).
+     */
     public long parameterCount() {
         long d = embedDim, h = mlpHidden(), p = patchSize;
-        long patch = d * inChans * p * p + d;
-        long tokens = (classToken ? d : 0) + (long) numTokens() * d;
-        long block = 2 * d + (3 * d * d + (qkvBias ? 3 * d : 0)) + (d * d + d) + 2 * d + (h * d + h) + (d * h + d);
-        long head = numClasses > 0 ? numClasses * d + numClasses : 0;
-        return patch + tokens + depth * block + 2 * d + head;
+        long patch = Math.addExact(Math.multiplyExact(Math.multiplyExact(d, inChans), p * p), d);
+        long tokens = Math.addExact(classToken ? d : 0, Math.multiplyExact(numTokens(), d));
+        long dd = Math.multiplyExact(d, d), hd = Math.multiplyExact(h, d);
+        long block = Math.addExact(Math.addExact(Math.multiplyExact(4, dd), Math.multiplyExact(2, hd)),
+                6 * d + (qkvBias ? 3 * d : 0) + h);                                    // qkv 3·D² + proj D² + fc1, fc2 2·H·D; norms, biases
+        long head = numClasses > 0 ? Math.addExact(Math.multiplyExact(numClasses, d), numClasses) : 0;
+        return Math.addExact(Math.addExact(Math.addExact(patch, tokens), Math.multiplyExact(depth, block)), 2 * d + head);
     }
 }

@@ -1,6 +1,7 @@
 package keyshield.experiments.data;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,12 @@ public final class Cifar10Binary {
         Path meta = dir.resolve("batches.meta.txt");
         if (!Files.isRegularFile(meta)) return CLASSES;
         if (Files.size(meta) > 1 << 20) throw new DataFileException(meta, "size", "≤ 1 MiB of class names", Files.size(meta) + " bytes");
-        List<String> names = Files.readAllLines(meta, StandardCharsets.UTF_8).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> names;
+        try {
+            names = Files.readAllLines(meta, StandardCharsets.UTF_8).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        } catch (CharacterCodingException e) {
+            throw new DataFileException(meta, "class names", "UTF-8 text", "bytes that are not UTF-8");
+        }
         if (names.isEmpty()) throw new DataFileException(meta, "class names", "at least one line", "none");
         return names;
     }

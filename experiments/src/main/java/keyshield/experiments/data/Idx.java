@@ -37,7 +37,8 @@ public final class Idx {
         try (DataInputStream in = open(file)) {
             readMagic(in, file, IMAGES_MAGIC);
             int n = readSize(in, file, "image count"), rows = readSize(in, file, "rows"), cols = readSize(in, file, "columns");
-            long payload = (long) n * rows * cols;
+            long payload = (long) n * rows;
+            payload = payload > Long.MAX_VALUE / Math.max(cols, 1) ? Long.MAX_VALUE : payload * cols;   // saturates: no sizes wrap round to a small payload
             byte[] pixels = readPayload(in, file, payload, 16);
             return new Images(n, rows, cols, pixels);
         }
@@ -79,9 +80,9 @@ public final class Idx {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try {
             return new DataInputStream(isGzip(file) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {
             raw.close();
-            throw new DataFileException(file, "corrupt gzip header", e);
+            throw new DataFileException(file, e instanceof EOFException ? "truncated gzip header" : "corrupt gzip header", e);
         }
     }
 

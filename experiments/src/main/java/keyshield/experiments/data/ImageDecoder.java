@@ -11,6 +11,8 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -28,18 +30,34 @@ import java.util.Iterator;
  * CMYK and YCCK JPEGs (a few in ImageNet's training set) are read through the TwelveMonkeys ImageIO
  * plugin, which converts them as PIL does (the JDK's own reader gets their colors wrong). All 10,000
  * CIFAR-10 test JPEGs decode to the same bytes as PIL 9.4 with libjpeg-turbo. A file that cannot be
- * decoded raises a {@link DataFileException} naming it.
+ * decoded, or whose header claims more pixels (or a BMP more embedded bytes) than its size can hold
+ * ({@link #maxPixels}), raises a {@link DataFileException} naming it.
  */
 public final class ImageDecoder {
     static {
         ImageIO.setUseCache(false);                     // decode in memory, no temp files
     }
 
+    /** The most pixels one image may have: 64 M (an 8192 × 8192 photo; about 700 MB while decoding and converting). */
+    static final long MAX_PIXELS = 1L << 26;
+    /**
+     * The most pixels per byte of file: DEFLATE expands at most 1032-fold, so an 8-bit PNG or TIFF cannot
+     * exceed it, and real photos are below 50. A header claiming more (the fuzzer's GIF of 25,665 × 25,199
+     * in 148 bytes) is forged, and is refused before the decoder allocates the image.
+     */
+    static final long MAX_PIXELS_PER_BYTE = 2048;
+
     private ImageDecoder() {}
+
+    /** The pixel budget of a file of {@code size} bytes: {@link #MAX_PIXELS_PER_BYTE} per byte, at least 256 × 256, at most {@link #MAX_PIXELS}. */
+    static long maxPixels(long size) {
+        return Math.min(MAX_PIXELS, Math.max(1 << 16, MAX_PIXELS_PER_BYTE * size));
+    }
 
     /** Reads and decodes {@code file} into a 3-channel image. */
     public static RawImage decode(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        requireEmbeddedImageFits(bytes, file);
         BufferedImage img;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -48,6 +66,10 @@ public final class ImageDecoder {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0), most = maxPixels(bytes.length);
+                if (pixels > most)                                                 // read from the header, before anything is allocated
+                    throw new DataFileException(file, "image size", "at most " + most + " pixels for a file of " + bytes.length + " bytes",
+                            reader.getWidth(0) + "×" + reader.getHeight(0));
                 img = reader.read(0);
             } finally {
                 reader.dispose();
@@ -58,6 +80,21 @@ public final class ImageDecoder {
             throw new DataFileException(file, "cannot decode image", e);
         }
         return toRgb(img);
+    }
+
+    /**
+     * A BMP may wrap a JPEG or PNG (compression 4 or 5); the JDK's BMP reader allocates the wrapped
+     * image's declared byte count (biSizeImage) before reading it, so a forged count is an
+     * OutOfMemoryError inside ImageIO (fuzzing: 66 bytes declaring 1.5 GB). It must fit in the file.
+     */
+    private static void requireEmbeddedImageFits(byte[] bytes, Path file) throws DataFileException {
+        if (bytes.length < 38 || bytes[0] != 'B' || bytes[1] != 'M') return;
+        ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int infoSize = header.getInt(14), compression = header.getInt(30);
+        long declared = header.getInt(34) & 0xFFFFFFFFL;
+        if (infoSize >= 40 && (compression == 4 || compression == 5) && declared > bytes.length)
+            throw new DataFileException(file, "size of the BMP's embedded " + (compression == 4 ? "JPEG" : "PNG"),
+                    "at most the file's " + bytes.length + " bytes", declared + " bytes");
     }
 
     /** Converts a decoded image to planar 8-bit RGB following PIL's {@code convert("RGB")}. */

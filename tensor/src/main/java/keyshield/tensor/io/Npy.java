@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  */
 final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d{1,3})'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    /** ND4J's (and NumPy's) largest rank. */
+    static final int MAX_RANK = 32;
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private Npy() {}
@@ -57,10 +59,17 @@ final class Npy {
         boolean fortran = f.group(1).equals("True");
         long[] shape = shape(s.group(1), where);
 
-        long count = 1;
-        for (long n : shape) count = Math.multiplyExact(count, n);
+        if (shape.length > MAX_RANK)
+            throw new IOException(where + ": shape has " + shape.length + " dimensions; at most " + MAX_RANK + " are supported");
+        long count, need;
+        try {
+            count = 1;
+            for (long n : shape) count = Math.multiplyExact(count, n);
+            need = Math.multiplyExact(count, width);
+        } catch (ArithmeticException e) {
+            throw new IOException(where + ": shape " + java.util.Arrays.toString(shape) + " has more elements than any file can hold");
+        }
         int dataStart = headerStart + (int) headerLen;
-        long need = count * width;
         if (need != bytes.length - dataStart)
             throw new IOException(where + ": shape " + java.util.Arrays.toString(shape) + " of " + d.group(2) + width
                     + " needs " + need + " data bytes but the array has " + (bytes.length - dataStart));

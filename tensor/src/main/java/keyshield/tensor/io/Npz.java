@@ -14,6 +14,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.InputStream;
 
 /**
@@ -22,6 +23,9 @@ import java.io.InputStream;
  * exchange inputs and outputs with us directly.
  */
 public final class Npz {
+    /** DEFLATE's largest expansion ratio (a 258-byte match per 2 bits), rounded up. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+
     private Npz() {}
 
     /** Reads every array of {@code file}, in archive order; a missing or unreadable file names itself. */
@@ -37,22 +41,27 @@ public final class Npz {
                 if (arrays.containsKey(name)) throw new IOException(file + ": array '" + name + "' appears twice");
                 arrays.put(name, Npy.parse(readEntry(zip, e, file), file + ":" + e.getName()));
             }
-        } catch (ZipException e) {
-            throw new IOException(file + ": not a readable .npz (zip) archive: " + e.getMessage(), e);
+        } catch (ZipException | EOFException e) {                                  // the zip layer's own errors do not name the file
+            throw new IOException(file + ": not a readable .npz (zip) archive: " + (e.getMessage() == null ? "it ends early" : e.getMessage()), e);
         }
         return arrays;
     }
 
-    /** An entry's bytes, refusing entries that cannot fit a Java array (.npz arrays over 2 GB are not supported). */
+    /**
+     * An entry's bytes, read as they arrive: the sizes in the zip headers are never trusted for allocation,
+     * and an entry may not inflate beyond what DEFLATE can make of the whole file (or 2 GB, a Java array).
+     */
     private static byte[] readEntry(ZipFile zip, ZipEntry e, Path file) throws IOException {
+        long limit = Math.min(Integer.MAX_VALUE - 16, MAX_DEFLATE_RATIO * Files.size(file));
         try (InputStream in = zip.getInputStream(e)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(e.getSize() > 0 && e.getSize() < (1 << 26) ? (int) e.getSize() : 1 << 16);
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(e.getSize(), 0), Math.min(limit, 1 << 26)));
             byte[] chunk = new byte[1 << 16];
             long total = 0;
             for (int n; (n = in.read(chunk)) > 0; ) {
                 total += n;
-                if (total > Integer.MAX_VALUE - 16)
-                    throw new IOException(file + ":" + e.getName() + ": array is larger than 2 GB, which .npz reading does not support");
+                if (total > limit)
+                    throw new IOException(file + ":" + e.getName() + ": array inflates to more than " + limit + " bytes, which "
+                            + (limit < Integer.MAX_VALUE - 16 ? "no deflated entry of this file can hold" : ".npz reading does not support (2 GB)"));
                 out.write(chunk, 0, n);
             }
             return out.toByteArray();

@@ -55,13 +55,15 @@ public final class GoogleNpz {
             sd.put(t + "norm1.weight", r.take(g + "LayerNorm_0/scale", 1));
             sd.put(t + "norm1.bias", r.take(g + "LayerNorm_0/bias", 1));
             INDArray q = r.take(g + mha + "query/kernel", 3);
-            heads = (int) q.size(1);
+            long[] kernelShape = q.shape(), biasShape = {q.size(1), q.size(2)};
+            heads = (int) Math.min(q.size(1), Integer.MAX_VALUE);
             INDArray[] kernels = new INDArray[3], biases = new INDArray[3];
             String[] parts = {"query", "key", "value"};
             for (int k = 0; k < 3; k++) {
-                INDArray kern = k == 0 ? q : r.take(g + mha + parts[k] + "/kernel", 3);
+                INDArray kern = r.take(g + mha + parts[k] + "/kernel", kernelShape);
                 kernels[k] = kern.reshape('c', kern.size(0), kern.size(1) * kern.size(2)).transpose();   // (D, H, Dh) → (H·Dh, D)
-                biases[k] = r.take(g + mha + parts[k] + "/bias", 2).reshape(new long[] {-1});         // (H, Dh) → (H·Dh)
+                INDArray bias = r.take(g + mha + parts[k] + "/bias", biasShape);
+                biases[k] = bias.reshape(bias.length());                                                // (H, Dh) → (H·Dh)
             }
             sd.put(t + "attn.qkv.weight", Nd4j.concat(0, kernels).dup('c'));                      // (3·D, D)
             sd.put(t + "attn.qkv.bias", Nd4j.concat(0, biases).dup('c'));
@@ -137,8 +139,16 @@ public final class GoogleNpz {
             INDArray a = w.get(name);
             if (a == null) throw new WeightFileException(file, "missing array '" + name + "'");
             if (a.rank() != rank) throw new WeightFileException(file, "array '" + name + "' must have rank " + rank + " but has shape " + Arrays.toString(a.shape()));
-            if (a.isNaN().any() || a.isInfinite().any()) throw new WeightFileException(file, "array '" + name + "' contains NaN or Inf values");
+            TensorChecks.requireFinite(a, file, "array '" + name + "'");
             unused.remove(name);
+            return a;
+        }
+
+        /** An array that must have exactly {@code shape} (the query kernel's, for key and value). */
+        INDArray take(String name, long[] shape) throws WeightFileException {
+            INDArray a = take(name, shape.length);
+            if (!Arrays.equals(a.shape(), shape))
+                throw new WeightFileException(file, "array '" + name + "' must have shape " + Arrays.toString(shape) + " but has " + Arrays.toString(a.shape()));
             return a;
         }
 

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,6 +31,9 @@ final class HfNames {
                 INDArray q = take(sd, h + "attention.attention.query." + kind, file);
                 INDArray k = take(sd, h + "attention.attention.key." + kind, file);
                 INDArray v = take(sd, h + "attention.attention.value." + kind, file);
+                if (q.rank() == 0 || !Arrays.equals(q.shape(), k.shape()) || !Arrays.equals(q.shape(), v.shape()))
+                    throw new WeightFileException(file, "Hugging Face ViT layer " + i + ": query, key and value " + kind + "s must share one shape but are "
+                            + Arrays.toString(q.shape()) + ", " + Arrays.toString(k.shape()) + " and " + Arrays.toString(v.shape()));
                 out.put(t + "attn.qkv." + kind, Nd4j.concat(0, q, k, v));                  // rows q, k, v: (3·D, D) / (3·D)
             }
             out.put(t + "attn.proj.weight", take(sd, h + "attention.output.dense.weight", file));

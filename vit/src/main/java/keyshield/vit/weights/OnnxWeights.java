@@ -45,6 +45,9 @@ public final class OnnxWeights {
     private static final Pattern TIMM_NAME = Pattern.compile(
             "cls_token|pos_embed|patch_embed\\.proj\\.(weight|bias)|blocks\\.\\d+\\.[a-z0-9_.]+\\.(weight|bias)|norm\\.(weight|bias)|head\\.(weight|bias)|fc_norm\\.(weight|bias)");
 
+    /** Real exports wrap a shape constant in one or two Unsqueeze/Cast nodes. */
+    private static final int MAX_WRAPPERS = 8;
+
     private OnnxWeights() {}
 
     /** A timm state dict read from an ONNX graph, and the head count if the graph shows it. */
@@ -99,23 +102,33 @@ public final class OnnxWeights {
         for (NodeProto n : g.getNodeList()) {
             if (!n.getOpType().equals("Reshape") || !n.getName().matches(".*/attn/Reshape") || n.getInputCount() < 2) continue;
             String shape = n.getInput(1);
-            long[] full = constant(shape, producers, inits, file);
-            if (full != null && full.length == 5) return OptionalInt.of((int) full[3]);
+            long[] full = constant(shape, producers, inits, 0);
+            if (full != null && full.length == 5) return heads(full[3], n, file);
             NodeProto concat = producers.get(shape);
             if (concat != null && concat.getOpType().equals("Concat") && concat.getInputCount() == 5) {
-                long[] heads = constant(concat.getInput(3), producers, inits, file);
-                if (heads != null && heads.length == 1) return OptionalInt.of((int) heads[0]);
+                long[] heads = constant(concat.getInput(3), producers, inits, 0);
+                if (heads != null && heads.length == 1) return heads(heads[0], n, file);
             }
         }
         return OptionalInt.empty();
     }
 
-    /** The integer values of an initializer or a Constant node's output, or null if it is computed. */
-    private static long[] constant(String name, Map<String, NodeProto> producers, Map<String, TensorProto> inits, Path file) throws IOException {
+    private static OptionalInt heads(long heads, NodeProto reshape, Path file) throws WeightFileException {
+        if (heads < 1 || heads > Integer.MAX_VALUE)
+            throw new WeightFileException(file, "attention reshape '" + reshape.getName() + "' gives " + heads + " heads");
+        return OptionalInt.of((int) heads);
+    }
+
+    /**
+     * The integer values of an initializer or a Constant node's output, or null if it is computed. At most
+     * {@value #MAX_WRAPPERS} value-preserving wrappers are looked through, so a cycle of them (a forged
+     * graph) ends instead of recursing until the stack overflows.
+     */
+    private static long[] constant(String name, Map<String, NodeProto> producers, Map<String, TensorProto> inits, int wrappers) {
         TensorProto t = inits.get(name);
         NodeProto p = producers.get(name);
         if (t == null && p != null && java.util.Set.of("Unsqueeze", "Squeeze", "Cast", "Identity").contains(p.getOpType()))
-            return constant(p.getInput(0), producers, inits, file);                   // value-preserving wrappers
+            return wrappers < MAX_WRAPPERS && p.getInputCount() > 0 ? constant(p.getInput(0), producers, inits, wrappers + 1) : null;
         if (t == null && p != null && p.getOpType().equals("Constant"))
             for (AttributeProto a : p.getAttributeList()) if (a.getName().equals("value")) t = a.getT();
         if (t == null) return null;
@@ -152,11 +165,6 @@ public final class OnnxWeights {
     /** One initializer as an array of its dtype's Java precision (FLOAT16 widened to float32). */
     static INDArray decode(TensorProto t, Path file) throws IOException {
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-        long count = 1;
-        for (long d : shape) {
-            if (d < 0) throw new WeightFileException(file, "tensor '" + t.getName() + "' has a negative dimension " + t.getDimsList());
-            count = Math.multiplyExact(count, d);
-        }
         int type = t.getDataType();
         int width = switch (type) {
             case TensorProto.DataType.FLOAT_VALUE -> 4;
@@ -165,51 +173,56 @@ public final class OnnxWeights {
             default -> throw new WeightFileException(file, "tensor '" + t.getName() + "' has ONNX data type "
                     + TensorProto.DataType.forNumber(type) + "; expected FLOAT, FLOAT16 or DOUBLE");
         };
-        ByteBuffer raw = rawBytes(t, file, count * width);
+        int bytes = TensorChecks.byteCount(shape, width, file, "tensor '" + t.getName() + "'");
+        int count = bytes / width;
+        ByteBuffer raw = rawBytes(t, file, bytes);
         INDArray flat;
         if (raw != null) {
             raw.order(ByteOrder.LITTLE_ENDIAN);
             flat = switch (width) {
-                case 4 -> { float[] v = new float[(int) count]; raw.asFloatBuffer().get(v); yield Nd4j.createFromArray(v); }
-                case 8 -> { double[] v = new double[(int) count]; raw.asDoubleBuffer().get(v); yield Nd4j.createFromArray(v); }
-                default -> { float[] v = new float[(int) count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.halfToFloat(raw.getShort(2 * i)); yield Nd4j.createFromArray(v); }
+                case 4 -> { float[] v = new float[count]; raw.asFloatBuffer().get(v); yield Nd4j.createFromArray(v); }
+                case 8 -> { double[] v = new double[count]; raw.asDoubleBuffer().get(v); yield Nd4j.createFromArray(v); }
+                default -> { float[] v = new float[count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.halfToFloat(raw.getShort(2 * i)); yield Nd4j.createFromArray(v); }
             };
         } else {
             int have = switch (width) { case 4 -> t.getFloatDataCount(); case 8 -> t.getDoubleDataCount(); default -> t.getInt32DataCount(); };
             if (have != count)
                 throw new WeightFileException(file, "tensor '" + t.getName() + "' of shape " + t.getDimsList() + " needs " + count + " values but holds " + have);
             flat = switch (width) {
-                case 4 -> { float[] v = new float[(int) count]; for (int i = 0; i < v.length; i++) v[i] = t.getFloatData(i); yield Nd4j.createFromArray(v); }
-                case 8 -> { double[] v = new double[(int) count]; for (int i = 0; i < v.length; i++) v[i] = t.getDoubleData(i); yield Nd4j.createFromArray(v); }
-                default -> { float[] v = new float[(int) count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.halfToFloat((short) t.getInt32Data(i)); yield Nd4j.createFromArray(v); }
+                case 4 -> { float[] v = new float[count]; for (int i = 0; i < v.length; i++) v[i] = t.getFloatData(i); yield Nd4j.createFromArray(v); }
+                case 8 -> { double[] v = new double[count]; for (int i = 0; i < v.length; i++) v[i] = t.getDoubleData(i); yield Nd4j.createFromArray(v); }
+                default -> { float[] v = new float[count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.halfToFloat((short) t.getInt32Data(i)); yield Nd4j.createFromArray(v); }
             };
         }
-        if (flat.isInfinite().any() || flat.isNaN().any())
-            throw new WeightFileException(file, "tensor '" + t.getName() + "' contains NaN or Inf values");
+        TensorChecks.requireFinite(flat, file, "tensor '" + t.getName() + "'");
         if (type == TensorProto.DataType.FLOAT16_VALUE) flat = flat.castTo(DataType.FLOAT);
         return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
     }
 
     /** The tensor's bytes from raw_data or its external side file, checked against the expected size; null if stored typed. */
-    private static ByteBuffer rawBytes(TensorProto t, Path file, long expected) throws IOException {
+    private static ByteBuffer rawBytes(TensorProto t, Path file, int expected) throws IOException {
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             Map<String, String> ext = new HashMap<>();
             for (StringStringEntryProto e : t.getExternalDataList()) ext.put(e.getKey(), e.getValue());
             String location = ext.get("location");
             if (location == null) throw new WeightFileException(file, "tensor '" + t.getName() + "' is external but names no location");
-            Path side = file.toAbsolutePath().getParent().resolve(location).normalize();
-            if (!side.startsWith(file.toAbsolutePath().getParent()))
+            Path folder = file.toAbsolutePath().getParent(), side;
+            try {
+                side = folder.resolve(location).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new WeightFileException(file, "tensor '" + t.getName() + "' names an impossible external location: " + e.getReason());
+            }
+            if (!side.startsWith(folder))
                 throw new WeightFileException(file, "tensor '" + t.getName() + "' points outside the model's folder: " + location);
-            long offset = Long.parseLong(ext.getOrDefault("offset", "0"));
-            long length = Long.parseLong(ext.getOrDefault("length", Long.toString(expected)));
+            long offset = externalNumber(ext, "offset", 0, t, file);
+            long length = externalNumber(ext, "length", expected, t, file);
             if (length != expected)
                 throw new WeightFileException(file, "tensor '" + t.getName() + "' external length " + length + " but its shape needs " + expected + " bytes");
             if (!Files.isRegularFile(side)) throw new WeightFileException(file, "external data file " + side + " of tensor '" + t.getName() + "' is missing");
-            if (expected > Integer.MAX_VALUE) throw new WeightFileException(file, "tensor '" + t.getName() + "' is larger than 2 GB");
             try (RandomAccessFile f = new RandomAccessFile(side.toFile(), "r")) {
-                if (offset < 0 || offset + length > f.length())
-                    throw new WeightFileException(file, "tensor '" + t.getName() + "' needs bytes [" + offset + ", " + (offset + length)
-                            + ") of " + side.getFileName() + " which has " + f.length());
+                if (offset < 0 || offset > f.length() - length)
+                    throw new WeightFileException(file, "tensor '" + t.getName() + "' needs " + length + " bytes from offset " + offset
+                            + " of " + side.getFileName() + " which has " + f.length());
                 byte[] b = new byte[(int) length];
                 f.seek(offset);
                 f.readFully(b);
@@ -222,6 +235,19 @@ public final class OnnxWeights {
             throw new WeightFileException(file, "tensor '" + t.getName() + "' of shape " + t.getDimsList() + " needs " + expected
                     + " bytes but raw_data has " + raw.size());
         return raw.asReadOnlyByteBuffer();
+    }
+
+    /** An external-data entry's offset or length: a non-negative decimal number, {@code absent} when missing. */
+    private static long externalNumber(Map<String, String> ext, String key, long absent, TensorProto t, Path file) throws WeightFileException {
+        String v = ext.get(key);
+        if (v == null) return absent;
+        try {
+            long n = Long.parseLong(v.strip());
+            if (n >= 0) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new WeightFileException(file, "tensor '" + t.getName() + "' has external " + key + " '" + v + "'; expected a non-negative number of bytes");
     }
 
     private static String show(INDArray a) { return java.util.Arrays.toString(a.shape()); }

@@ -110,34 +110,33 @@ public final class Safetensors {
             default -> throw new WeightFileException(file, "tensor '" + name + "' has dtype " + dt.asText() + "; expected F32, F16, BF16, F64 or I64");
         };
         long[] shape = new long[shapeNode.size()];
-        long count = 1;
         for (int i = 0; i < shape.length; i++) {
             JsonNode s = shapeNode.get(i);
             if (!s.canConvertToLong() || s.asLong() < 0) throw new WeightFileException(file, "tensor '" + name + "' has a bad dimension " + s + " in shape " + shapeNode);
             shape[i] = s.asLong();
-            count = Math.multiplyExact(count, shape[i]);
         }
+        int bytes = TensorChecks.byteCount(shape, width, file, "tensor '" + name + "'");
+        int count = bytes / width;
         long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
         if (begin < 0 || end < begin || end > dataSize)
             throw new WeightFileException(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end + "] outside the " + dataSize + " data bytes");
-        if (end - begin != count * width)
-            throw new WeightFileException(file, "tensor '" + name + "' " + dt.asText() + " " + shapeNode + " needs " + count * width
+        if (end - begin != bytes)
+            throw new WeightFileException(file, "tensor '" + name + "' " + dt.asText() + " " + shapeNode + " needs " + bytes
                     + " bytes but its data_offsets span " + (end - begin));
         for (long[] s : spans)
             if (begin < s[1] && s[0] < end) throw new WeightFileException(file, "tensor '" + name + "' overlaps another tensor's bytes");
         spans.add(new long[] {begin, end});
-        if (count > Integer.MAX_VALUE / width) throw new WeightFileException(file, "tensor '" + name + "' is larger than 2 GB");
         ByteBuffer b = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, b, dataStart + begin, file);
         b.flip();
         if (dt.asText().equals("I64")) return integers(b, (int) count, shape);               // counters: no NaN to check
         INDArray flat = switch (dt.asText()) {
-            case "F32" -> { float[] v = new float[(int) count]; b.asFloatBuffer().get(v); yield Nd4j.createFromArray(v); }
-            case "F64" -> { double[] v = new double[(int) count]; b.asDoubleBuffer().get(v); yield Nd4j.createFromArray(v); }
-            case "F16" -> { float[] v = new float[(int) count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.halfToFloat(b.getShort(2 * i)); yield Nd4j.createFromArray(v); }
-            default -> { float[] v = new float[(int) count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.bfloat16ToFloat(b.getShort(2 * i)); yield Nd4j.createFromArray(v); }
+            case "F32" -> { float[] v = new float[count]; b.asFloatBuffer().get(v); yield Nd4j.createFromArray(v); }
+            case "F64" -> { double[] v = new double[count]; b.asDoubleBuffer().get(v); yield Nd4j.createFromArray(v); }
+            case "F16" -> { float[] v = new float[count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.halfToFloat(b.getShort(2 * i)); yield Nd4j.createFromArray(v); }
+            default -> { float[] v = new float[count]; for (int i = 0; i < v.length; i++) v[i] = HalfFloats.bfloat16ToFloat(b.getShort(2 * i)); yield Nd4j.createFromArray(v); }
         };
-        if (flat.isNaN().any() || flat.isInfinite().any()) throw new WeightFileException(file, "tensor '" + name + "' contains NaN or Inf values");
+        TensorChecks.requireFinite(flat, file, "tensor '" + name + "'");
         return shape.length == 0 ? flat.reshape() : flat.reshape('c', shape);
     }
 

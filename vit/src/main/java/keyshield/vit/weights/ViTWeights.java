@@ -52,6 +52,7 @@ public final class ViTWeights {
         else if (numHeads.isPresent()) heads = numHeads.getAsInt();
         else throw new WeightFileException(file, "the number of heads cannot be read from this format; give it (--heads N)");
         ViTConfig config = inferConfig(sd.tensors(), heads, file);
+        requireValuesFor(config, sd.tensors(), file);
         VisionTransformer model = new VisionTransformer(config, Rng.seeded(0), dtype);
         try {
             model.loadStateDict(sd.tensors(), true);
@@ -63,6 +64,7 @@ public final class ViTWeights {
 
     /** The architecture implied by a timm state dict's shapes and a head count. */
     public static ViTConfig inferConfig(Map<String, INDArray> sd, int numHeads, Path file) throws WeightFileException {
+        if (numHeads < 1) throw new WeightFileException(file, numHeads + " attention heads is not a positive count");
         INDArray patch = require(sd, "patch_embed.proj.weight", 4, file), pos = require(sd, "pos_embed", 3, file);
         long dim = patch.size(0), chans = patch.size(1), p = patch.size(2);
         if (patch.size(3) != p) throw new WeightFileException(file, "patch_embed.proj.weight must have a square kernel but has shape " + java.util.Arrays.toString(patch.shape()));
@@ -75,15 +77,41 @@ public final class ViTWeights {
         if (depth == 0) throw new WeightFileException(file, "no blocks.0.* tensors: not a timm ViT state dict");
         INDArray fc1 = require(sd, "blocks.0.mlp.fc1.weight", 2, file);
         INDArray head = sd.get("head.weight");
-        int classes = head == null ? 0 : (int) head.size(0);
+        int classes = head == null ? 0 : size(head.size(0), "head.weight's class count", file);
         if (dim % numHeads != 0) throw new WeightFileException(file, "embedding width " + dim + " is not divisible by " + numHeads + " heads");
         try {
-            return new ViTConfig((int) (grid * p), (int) p, (int) chans, classes, (int) dim, depth, numHeads,
+            int patchSize = size(p, "patch size", file);
+            return new ViTConfig(size(size(grid, "grid side", file) * (long) patchSize, "image size", file), patchSize, size(chans, "channel count", file), classes,
+                    size(dim, "embedding width", file), depth, numHeads,
                     (double) fc1.size(0) / dim, sd.containsKey("blocks.0.attn.qkv.bias"), 0, 0, cls,
                     cls ? ViTConfig.GlobalPool.TOKEN : ViTConfig.GlobalPool.AVG);
         } catch (IllegalArgumentException e) {
             throw new WeightFileException(file, "inconsistent architecture: " + e.getMessage());
         }
+    }
+
+    /**
+     * Refuses an architecture that needs more parameters than the state dict holds values. A strict load
+     * needs every parameter from the file anyway; checking first means shapes alone (e.g. of empty
+     * tensors) cannot make the model allocate memory that the file's size does not account for.
+     */
+    private static void requireValuesFor(ViTConfig config, Map<String, INDArray> sd, Path file) throws WeightFileException {
+        long have = sd.values().stream().mapToLong(INDArray::length).sum();
+        long need;
+        try {
+            need = config.parameterCount();
+        } catch (ArithmeticException e) {
+            need = Long.MAX_VALUE;
+        }
+        if (need > have)
+            throw new WeightFileException(file, "the shapes imply a ViT of " + (need == Long.MAX_VALUE ? "more than 2^63" : need)
+                    + " parameters but the file holds only " + have + " values");
+    }
+
+    /** A size read from a shape, as the int a {@link ViTConfig} takes. */
+    private static int size(long v, String what, Path file) throws WeightFileException {
+        if (v < 0 || v > Integer.MAX_VALUE) throw new WeightFileException(file, what + " " + v + " is not a possible size");
+        return (int) v;
     }
 
     private static INDArray require(Map<String, INDArray> sd, String name, int rank, Path file) throws WeightFileException {

@@ -7,7 +7,8 @@
  * ratio, classes, image size from the length of {@code pos_embed}) and loads all-or-nothing.
  *
  * <p>A file that cannot become a model (truncated, corrupt header, unknown dtype, offsets outside the
- * data, byte span ≠ dtype × shape, NaN/Inf, missing or mis-shaped tensors) raises a
+ * data, byte span ≠ dtype × shape, NaN/Inf, missing or mis-shaped tensors, shapes implying more
+ * parameters than the file holds values) raises a
  * {@link keyshield.vit.weights.WeightFileException} naming the file, the tensor, the expected and the
  * actual value.
  */
