@@ -4,6 +4,10 @@ import keyshield.experiments.report.ResultFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -45,10 +49,27 @@ public final class Runner {
         return resultJson.resolveSibling((f.endsWith(".json") ? f.substring(0, f.length() - 5) : f) + ".png");
     }
 
-    /** Reads an experiment from a JSON file; a malformed one is an error naming the file and the problem. */
+    /** The largest experiment file read: every preset is a few KB, so a larger file is a mistake, not an experiment. */
+    public static final int MAX_EXPERIMENT_BYTES = 1 << 20;
+
+    /**
+     * Reads an experiment from a JSON file; a malformed one is an error naming the file and the problem.
+     * The file must be UTF-8 (RFC 8259 §8.1): it is decoded strictly before Jackson sees it, because
+     * Jackson's own encoding detection would take a few zero bytes for UTF-32 and fail with a
+     * {@code CharConversionException} that names no file.
+     */
     public static Experiment read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_EXPERIMENT_BYTES)
+            throw new IOException("experiment file " + file + ": " + size + " bytes is too large for an experiment (at most " + MAX_EXPERIMENT_BYTES + ")");
+        String text;
         try {
-            return ResultFiles.JSON.readValue(file.toFile(), Experiment.class);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("experiment file " + file + ": not UTF-8 text", e);
+        }
+        try {
+            return ResultFiles.JSON.readValue(text, Experiment.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("experiment file " + file + " is not a valid experiment: " + e.getOriginalMessage(), e);
         }
