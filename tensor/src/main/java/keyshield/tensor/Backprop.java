@@ -28,21 +28,29 @@ final class Backprop {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, INDArray> grads = new IdentityHashMap<>();
         grads.put(root, seed);
+        OpProfile profile = OpProfile.current();
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor t = order.get(i);
             INDArray g = grads.remove(t);
             if (g == null) continue;                                   // no path from the root carries a gradient here
             Function f = t.creator();
             if (f == null) {
+                long t0 = profile == null ? 0 : System.nanoTime();
                 t.accumulateGrad(g);
+                if (profile != null) profile.backward("(leaf gradient +=)", System.nanoTime() - t0);
                 continue;
             }
             Tensor[] inputs = f.inputs();
+            long t0 = profile == null ? 0 : System.nanoTime();
             INDArray[] inGrads = f.gradients(g);
+            if (profile != null) profile.backward(f.name(), System.nanoTime() - t0);
             for (int k = 0; k < inputs.length; k++) {
                 if (inGrads[k] == null || !inputs[k].requiresGrad()) continue;
                 INDArray previous = grads.get(inputs[k]);
-                grads.put(inputs[k], previous == null ? inGrads[k] : previous.add(inGrads[k]));   // never in place: arrays may alias
+                if (previous == null) { grads.put(inputs[k], inGrads[k]); continue; }
+                long t1 = profile == null ? 0 : System.nanoTime();
+                grads.put(inputs[k], previous.add(inGrads[k]));                // never in place: arrays may alias
+                if (profile != null) profile.backward("(gradient sum)", System.nanoTime() - t1);
             }
             if (!retainGraph) f.release();
         }

@@ -60,7 +60,10 @@ public abstract class Function {
         }
         boolean record = anyGrad && GradMode.isEnabled();
         f.needsInputGrad = needs;
+        OpProfile profile = OpProfile.current();
+        long t0 = profile == null ? 0 : System.nanoTime();
         INDArray out = f.forward(values);
+        if (profile != null) profile.forward(f.name(), System.nanoTime() - t0);
         if (!record) {
             f.released = true;
             return new Tensor(out, false, null);

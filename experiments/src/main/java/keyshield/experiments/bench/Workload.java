@@ -9,6 +9,7 @@ import keyshield.attacks.ThreatModel;
 import keyshield.nn.Losses;
 import keyshield.nn.optim.AdamW;
 import keyshield.tensor.GradMode;
+import keyshield.tensor.OpProfile;
 import keyshield.tensor.Rng;
 import keyshield.tensor.Scope;
 import keyshield.tensor.Tensor;
@@ -26,21 +27,56 @@ import java.util.Arrays;
  * its unit (GFLOP/s for matrix products, images/s otherwise).
  */
 public enum Workload {
-    GEMM_QKV("gemm_1576x768x2304", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 768, 2304, w, r); } },
-    GEMM_FC1("gemm_1576x768x3072", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 768, 3072, w, r); } },
-    GEMM_FC2("gemm_1576x3072x768", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 3072, 768, w, r); } },
-    GEMM_PROJ("gemm_1576x768x768", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(1576, 768, 768, w, r); } },
-    GEMM_PEAK("gemm_2048x2048x2048", "GFLOP/s") { @Override double measure(int w, int r) { return gemm(2048, 2048, 2048, w, r); } },
-    VIT_CIFAR_TRAIN("vit_cifar_train_b128", "img/s") { @Override double measure(int w, int r) { return train(ViTConfig.cifar(10), 128, w, r); } },
-    VIT_CIFAR_PGD("vit_cifar_pgd10_b128", "img/s") { @Override double measure(int w, int r) { return pgd(128, Math.min(w, 1), r); } },
-    VIT_B16_FORWARD("vit_b16_forward_b8", "img/s") { @Override double measure(int w, int r) { return forward(ViTConfig.base16(1000), 8, w, r); } },
-    VIT_B16_TRAIN("vit_b16_train_b8", "img/s") { @Override double measure(int w, int r) { return train(ViTConfig.base16(1000), 8, 1, r); } };
+    GEMM_QKV("gemm_1576x768x2304", "GFLOP/s") { @Override Timed prepare() { return gemm(1576, 768, 2304); } },
+    GEMM_FC1("gemm_1576x768x3072", "GFLOP/s") { @Override Timed prepare() { return gemm(1576, 768, 3072); } },
+    GEMM_FC2("gemm_1576x3072x768", "GFLOP/s") { @Override Timed prepare() { return gemm(1576, 3072, 768); } },
+    GEMM_PROJ("gemm_1576x768x768", "GFLOP/s") { @Override Timed prepare() { return gemm(1576, 768, 768); } },
+    GEMM_PEAK("gemm_2048x2048x2048", "GFLOP/s") { @Override Timed prepare() { return gemm(2048, 2048, 2048); } },
+    VIT_CIFAR_TRAIN("vit_cifar_train_b128", "img/s") { @Override Timed prepare() { return train(ViTConfig.cifar(10), 128); } },
+    VIT_CIFAR_PGD("vit_cifar_pgd10_b128", "img/s") {
+        @Override Timed prepare() { return pgd(128); }
+        @Override int warmups(int asked) { return Math.min(asked, 1); }
+    },
+    VIT_B16_FORWARD("vit_b16_forward_b8", "img/s") { @Override Timed prepare() { return forward(ViTConfig.base16(1000), 8); } },
+    VIT_B16_TRAIN("vit_b16_train_b8", "img/s") {
+        @Override Timed prepare() { return train(ViTConfig.base16(1000), 8); }
+        @Override int warmups(int asked) { return 1; }
+    };
 
     public final String id, unit;
 
     Workload(String id, String unit) { this.id = id; this.unit = unit; }
 
-    abstract double measure(int warmup, int runs);
+    /** One repetition of the workload, and how many units (images, or GFLOP) one repetition is. */
+    record Timed(Runnable body, double unitsPerRun) {}
+
+    /** Builds the model and inputs (not timed) and returns the repeated body. */
+    abstract Timed prepare();
+
+    /** Warm-up runs this workload takes when {@code asked} are asked for (the slow ones take fewer). */
+    int warmups(int asked) { return asked; }
+
+    /** Units per second (GFLOP/s for matrix products, images/s otherwise): the median of {@code runs} timed repetitions. */
+    double measure(int warmup, int runs) {
+        Timed t = prepare();
+        return t.unitsPerRun() / median(t.body(), warmups(warmup), runs);
+    }
+
+    /**
+     * The op-by-op profile of {@code runs} repetitions after the usual warm-up: a Markdown table
+     * ({@link OpProfile#table}) with the wall time per run.
+     */
+    public String profile(int warmup, int runs) {
+        Timed t = prepare();
+        for (int i = 0; i < warmups(warmup); i++) t.body().run();
+        try (OpProfile p = OpProfile.open()) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < runs; i++) t.body().run();
+            long wall = System.nanoTime() - t0;
+            return String.format("%s: %d runs, %.1f ms per run, %.2f %s%n%n%s", id, runs, wall / 1e6 / runs,
+                    t.unitsPerRun() * runs / (wall / 1e9), unit, p.table(wall));
+        }
+    }
 
     public static Workload byId(String id) {
         return Arrays.stream(values()).filter(w -> w.id.equals(id)).findFirst()
@@ -59,37 +95,37 @@ public enum Workload {
         return t[runs / 2];
     }
 
-    private static double gemm(long m, long k, long n, int warmup, int runs) {
+    private static Timed gemm(long m, long k, long n) {
         INDArray a = Nd4j.rand(DataType.FLOAT, m, k), b = Nd4j.rand(DataType.FLOAT, k, n), c = Nd4j.create(DataType.FLOAT, m, n);
-        return 2.0 * m * k * n / median(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), warmup, runs) / 1e9;
+        return new Timed(() -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0), 2.0 * m * k * n / 1e9);
     }
 
-    private static double forward(ViTConfig c, int batch, int warmup, int runs) {
+    private static Timed forward(ViTConfig c, int batch) {
         VisionTransformer vit = new VisionTransformer(c, Rng.seeded(0));
         vit.eval();
         INDArray x = Rng.seeded(1).uniform(DataType.FLOAT, 0, 1, batch, 3, c.imgSize(), c.imgSize());
-        return batch / median(() -> {
+        return new Timed(() -> {
             try (var s = Scope.open(); var off = GradMode.off()) { vit.forward(Tensor.constant(x)); }
-        }, warmup, runs);
+        }, batch);
     }
 
-    private static double train(ViTConfig c, int batch, int warmup, int runs) {
+    private static Timed train(ViTConfig c, int batch) {
         VisionTransformer vit = new VisionTransformer(c, Rng.seeded(0));
         vit.train();
         AdamW opt = new AdamW(vit.namedParameters(), AdamW.Options.of(1e-4, 0.05));
         INDArray x = Rng.seeded(1).uniform(DataType.FLOAT, 0, 1, batch, 3, c.imgSize(), c.imgSize());
         int[] y = new int[batch];
         for (int i = 0; i < batch; i++) y[i] = i % c.numClasses();
-        return batch / median(() -> {
+        return new Timed(() -> {
             try (var s = Scope.open()) {
                 Losses.crossEntropy(vit.forward(Tensor.constant(x)), y).backward();
                 opt.step();
                 opt.zeroGrad();
             }
-        }, warmup, runs);
+        }, batch);
     }
 
-    private static double pgd(int batch, int warmup, int runs) {
+    private static Timed pgd(int batch) {
         VisionTransformer vit = new VisionTransformer(ViTConfig.cifar(10), Rng.seeded(0));
         vit.eval();
         Classifier classifier = Classifier.of(vit::forward, vit.parameters());
@@ -97,6 +133,6 @@ public enum Workload {
         int[] y = new int[batch];
         for (int i = 0; i < batch; i++) y[i] = i % 10;
         PgdSpec spec = new PgdSpec(10, 2.0 / 255, true, LossReduction.MEAN, Targeting.UNTARGETED);
-        return batch / median(() -> Attacks.run(spec, classifier, x, y, ThreatModel.linf(8.0 / 255), Rng.seeded(2)), warmup, runs);
+        return new Timed(() -> Attacks.run(spec, classifier, x, y, ThreatModel.linf(8.0 / 255), Rng.seeded(2)), batch);
     }
 }

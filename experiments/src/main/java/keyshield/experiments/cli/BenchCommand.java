@@ -28,6 +28,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "skip the PyTorch peer")
     boolean noPeer;
 
+    @Option(names = "--profile", paramLabel = "WORKLOAD",
+            description = "instead of the comparison, profile one workload (an id as in --only, e.g. vit_cifar_train_b128) op by op in this JVM: forward and backward ms per op")
+    String profile;
+
     @Option(names = "--child", hidden = true)
     String child;
 
@@ -35,6 +39,10 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (child != null) {
             Bench.child(child, quick);
+            return 0;
+        }
+        if (profile != null) {
+            System.out.println(Workload.byId(profile).profile(quick ? 1 : 2, quick ? 1 : 3));
             return 0;
         }
         List<Workload> workloads = only == null ? Arrays.asList(Workload.values()) : only.stream().map(Workload::byId).toList();
