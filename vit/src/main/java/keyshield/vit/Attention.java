@@ -3,6 +3,7 @@ package keyshield.vit;
 import keyshield.nn.Dropout;
 import keyshield.nn.Linear;
 import keyshield.nn.Module;
+import keyshield.tensor.Function;
 import keyshield.tensor.Rng;
 import keyshield.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,12 +13,11 @@ import java.util.function.Consumer;
 /**
  * Multi-head self-attention with a fused qkv projection, as timm's {@code Attention}:
  * q, k, v = split(x·W_qkvᵀ + b), A = softmax(q·kᵀ / √headDim), out = (A·v merged over heads)·W_projᵀ + b.
- * All heads in one batched matmul; dropout ({@code dropRate}) on the projected output, as timm 0.4's
- * {@code proj_drop}. x (B, N, D) → (B, N, D).
+ * The core from qkv to the merged heads is one fused op ({@link ScaledDotProductAttention}); dropout
+ * ({@code dropRate}) on the projected output, as timm 0.4's {@code proj_drop}. x (B, N, D) → (B, N, D).
  */
 public class Attention extends Module {
-    private final int numHeads, headDim;
-    private final double scale;
+    private final int numHeads;
     private final Linear qkv;
     private Module qkvLayer;                                                       // qkv, or an adapter wrapping it
     private final Linear proj;
@@ -26,8 +26,6 @@ public class Attention extends Module {
 
     public Attention(ViTConfig c, Rng rng, DataType dtype) {
         this.numHeads = c.numHeads();
-        this.headDim = c.headDim();
-        this.scale = Math.pow(headDim, -0.5);
         this.qkv = child("qkv", new Linear(c.embedDim(), 3 * c.embedDim(), c.qkvBias(), rng.split("qkv"), dtype));
         this.qkvLayer = qkv;
         this.proj = child("proj", new Linear(c.embedDim(), c.embedDim(), true, rng.split("proj"), dtype));
@@ -36,16 +34,9 @@ public class Attention extends Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        long b = x.size(0), n = x.size(1), d = x.size(2);
-        Tensor qkvT = qkvLayer.forward(x)                                         // (B, N, 3·D)
-                .reshape(b, n, 3, numHeads, headDim)                                   // (B, N, 3, H, Dh)
-                .permute(2, 0, 3, 1, 4);                                               // (3, B, H, N, Dh)
-        Tensor q = qkvT.select(0, 0), k = qkvT.select(0, 1), v = qkvT.select(0, 2);   // (B, H, N, Dh) each
-        Tensor attn = q.mul(scale).matmul(k.transpose(-2, -1)).softmax(-1);            // (B, H, N, N)
-        if (attentionProbe != null) attentionProbe.accept(attn);
-        Tensor out = attn.matmul(v)                                                    // (B, H, N, Dh)
-                .transpose(1, 2)                                                       // (B, N, H, Dh)
-                .reshape(b, n, d);                                                     // (B, N, D)
+        ScaledDotProductAttention core = new ScaledDotProductAttention(numHeads);
+        Tensor out = Function.apply(core, qkvLayer.forward(x));                        // (B, N, 3·D) → (B, N, D)
+        if (attentionProbe != null) attentionProbe.accept(Tensor.constant(core.probabilities()));   // (B, H, N, N)
         return projDrop.forward(proj.forward(out));
     }
 
