@@ -37,6 +37,11 @@ public final class RunOptions {
     @Option(names = "--out", paramLabel = "FILE", description = "result JSON (default results/<name>.json)")
     Path out;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
+            description = "table-one runs: 2 fine-tunes each keyed model and its substitute (and crafts their attacks) side by side, "
+                    + "one core each, faster on 2 cores; keep the same value when resuming (default ${DEFAULT-VALUE})")
+    int jobs;
+
     @Option(names = "--print-experiment", description = "print the experiment as JSON and exit (edit it, then pass it with --experiment)")
     boolean print;
 
@@ -64,7 +69,7 @@ public final class RunOptions {
             return 0;
         }
         Path dir = runDir != null ? runDir : Path.of("results", e.name() + ".run");
-        Runner.run(e, dir, resume, out != null ? out : Path.of("results", e.name() + ".json"), System.out);
+        Runner.run(e, dir, resume, out != null ? out : Path.of("results", e.name() + ".json"), System.out, jobs);
         return 0;
     }
 

@@ -27,10 +27,21 @@ public final class Runner {
      * {@link EpsSweep} also draws its plot beside it ({@link #plotFile}).
      */
     public static Outcome run(Experiment experiment, Path runDir, boolean resume, Path resultJson, PrintStream out) throws IOException {
+        return run(experiment, runDir, resume, resultJson, out, 1);
+    }
+
+    /**
+     * As above; {@code jobs} 2 lets a table-one run fine-tune each keyed model and its substitute side by
+     * side, one core each ({@link SideBySide}); other experiments take only 1.
+     */
+    public static Outcome run(Experiment experiment, Path runDir, boolean resume, Path resultJson, PrintStream out, int jobs) throws IOException {
+        if (jobs != 1 && !(experiment instanceof TableOne && jobs == 2))
+            throw new IllegalArgumentException("--jobs " + jobs + ": a table-one experiment takes 1 or 2 jobs, "
+                    + experiment.getClass().getSimpleName() + " experiments 1");
         experiment.requireInputs();
         RunDir dir = RunDir.open(runDir, experiment, resume);
         RunResult r;
-        if (experiment instanceof TableOne t) r = TableOneRun.run(t, dir, out);
+        if (experiment instanceof TableOne t) r = TableOneRun.run(t, dir, out, jobs);
         else if (experiment instanceof Pretrain p) r = PretrainRun.run(p, dir, out);
         else if (experiment instanceof KeyedFinetune f) r = KeyedFinetuneRun.run(f, dir, out);
         else if (experiment instanceof RobustEval e) r = RobustEvalRun.run(e, dir, out);

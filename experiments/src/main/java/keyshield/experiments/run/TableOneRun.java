@@ -40,7 +40,14 @@ public final class TableOneRun {
     public record Result(TableOne experiment, List<Row> rows, List<Finetuned> finetunes, int cleanImages, int attackedImages,
                          double computeSeconds, String markdown, Provenance provenance) implements RunResult {}
 
-    public static Result run(TableOne t, RunDir dir, PrintStream out) throws IOException {
+    public static Result run(TableOne t, RunDir dir, PrintStream out) throws IOException { return run(t, dir, out, 1); }
+
+    /**
+     * As {@link #run(TableOne, RunDir, PrintStream)}; with {@code jobs} 2 each keyed model and its
+     * substitute are fine-tuned side by side, and their attacks crafted side by side ({@link SideBySide}).
+     */
+    public static Result run(TableOne t, RunDir dir, PrintStream out, int jobs) throws IOException {
+        if (jobs != 1 && jobs != 2) throw new IllegalArgumentException("table-one run: jobs must be 1 or 2 but is " + jobs);
         var clock = Provenance.start();
         Rng root = Rng.seeded(t.seed());
         Dataset train = t.data().open(Split.TRAIN).spread(t.trainImages());
@@ -70,13 +77,17 @@ public final class TableOneRun {
             for (Tuning tuning : t.tunings()) {
                 String model = "key M=" + m + " " + tuning.label();
                 Row row = dir.stage("row " + model, Row.class, () -> {
-                    KeyedModel keyed = finetuned(dir, "finetune " + model, t, key, tuning, train, root);
-                    KeyedModel substitute = finetuned(dir, "substitute M=" + m + " " + tuning.label(), t, guess, tuning, train, root);
+                    var models = SideBySide.run(jobs,
+                            () -> finetuned(dir, "finetune " + model, t, key, tuning, train, root),
+                            () -> finetuned(dir, "substitute M=" + m + " " + tuning.label(), t, guess, tuning, train, root));
+                    KeyedModel keyed = models.first(), substitute = models.second();
                     double clean = dir.stage("clean " + model, Double.class, () -> Evaluate.clean(keyed.pipeline(), test, t.evalBatch(), model));
-                    INDArray advWhite = Evaluate.craft(dir, "attack " + model, keyed.pipeline(), xAtt, yAtt, t.attacks(), t.threat(),
-                            root.split("attack", m).split(tuning.label()), t.attackBatch());
-                    INDArray advSub = Evaluate.craft(dir, "attack substitute M=" + m + " " + tuning.label(), substitute.pipeline(), xAtt, yAtt,
-                            t.attacks(), t.threat(), root.split("attack substitute", m).split(tuning.label()), t.attackBatch());
+                    var adv = SideBySide.run(jobs,
+                            () -> Evaluate.craft(dir, "attack " + model, keyed.pipeline(), xAtt, yAtt, t.attacks(), t.threat(),
+                                    root.split("attack", m).split(tuning.label()), t.attackBatch()),
+                            () -> Evaluate.craft(dir, "attack substitute M=" + m + " " + tuning.label(), substitute.pipeline(), xAtt, yAtt,
+                                    t.attacks(), t.threat(), root.split("attack substitute", m).split(tuning.label()), t.attackBatch()));
+                    INDArray advWhite = adv.first(), advSub = adv.second();
                     Row r = new Row(model, clean, Evaluate.on(keyed.pipeline(), advWhite, yAtt, t.evalBatch(), classes),
                             Evaluate.on(keyed.pipeline(), advPlain, yAtt, t.evalBatch(), classes),
                             Evaluate.on(keyed.pipeline(), advSub, yAtt, t.evalBatch(), classes), keyed.trainableCount());
