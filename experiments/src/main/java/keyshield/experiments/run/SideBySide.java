@@ -57,9 +57,14 @@ final class SideBySide {
         }
     }
 
+    /** Runs {@code stage} with one OpenMP thread; the worker's workspaces are freed when it ends, as the thread's memory. */
     private static <T> T singleThreaded(Stage<T> stage) throws IOException {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-        return stage.run();
+        try {
+            return stage.run();
+        } finally {
+            Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
     }
 
     /** The result of {@code f}; if it failed, the other stage is cancelled and the failure is rethrown as it was. */
