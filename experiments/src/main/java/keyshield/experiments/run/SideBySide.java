@@ -4,7 +4,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,7 +78,6 @@ final class SideBySide {
             other.cancel(true);
             Throwable c = e.getCause();
             if (c instanceof IOException io) throw io;
-            if (c instanceof UncheckedIOException io) throw io;
             if (c instanceof RuntimeException r) throw r;
             if (c instanceof Error err) throw err;
             throw new IllegalStateException(c);
