@@ -1,12 +1,11 @@
 package keyshield.defense;
 
 import keyshield.tensor.io.AtomicFiles;
+import keyshield.tensor.io.TextFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -88,13 +87,7 @@ public final class KeyFile {
 
     /** The file's lines, read only if it is small enough to be a key file and only if it is UTF-8 text. */
     private static List<String> lines(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_BYTES) throw new IOException("key file " + file + ": " + size + " bytes is too large for a key file (at most " + MAX_BYTES + ")");
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString().lines().toList();
-        } catch (CharacterCodingException e) {
-            throw new IOException("key file " + file + ": not UTF-8 text", e);
-        }
+        return TextFiles.readUtf8(file, MAX_BYTES, "key file").lines().toList();
     }
 
     /** Why {@code file}'s permissions are too open (group or others have any access), if they are. */

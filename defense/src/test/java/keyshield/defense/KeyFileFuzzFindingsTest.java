@@ -30,6 +30,6 @@ class KeyFileFuzzFindingsTest {
         Path f = dir.resolve("big.key");
         Files.write(f, new byte[70_000]);
         assertThatThrownBy(() -> KeyFile.read(f)).isInstanceOf(IOException.class)
-                .hasMessage("key file " + f + ": 70000 bytes is too large for a key file (at most 65536)");
+                .hasMessage("key file " + f + ": 70000 bytes is too large (at most 65536)");
     }
 }

@@ -1,12 +1,10 @@
 package keyshield.experiments.run;
 
 import keyshield.experiments.report.ResultFiles;
+import keyshield.tensor.io.TextFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -70,15 +68,7 @@ public final class Runner {
      * {@code CharConversionException} that names no file.
      */
     public static Experiment read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_EXPERIMENT_BYTES)
-            throw new IOException("experiment file " + file + ": " + size + " bytes is too large for an experiment (at most " + MAX_EXPERIMENT_BYTES + ")");
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (CharacterCodingException e) {
-            throw new IOException("experiment file " + file + ": not UTF-8 text", e);
-        }
+        String text = TextFiles.readUtf8(file, MAX_EXPERIMENT_BYTES, "experiment file");
         try {
             return ResultFiles.JSON.readValue(text, Experiment.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {

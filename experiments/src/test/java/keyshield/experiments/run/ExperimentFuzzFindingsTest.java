@@ -55,7 +55,7 @@ class ExperimentFuzzFindingsTest {
         Path f = dir.resolve("big.json");
         Files.write(f, new byte[Runner.MAX_EXPERIMENT_BYTES + 1]);
         assertThatThrownBy(() -> Runner.read(f)).isInstanceOf(IOException.class)
-                .hasMessage("experiment file " + f + ": " + (Runner.MAX_EXPERIMENT_BYTES + 1) + " bytes is too large for an experiment (at most "
+                .hasMessage("experiment file " + f + ": " + (Runner.MAX_EXPERIMENT_BYTES + 1) + " bytes is too large (at most "
                         + Runner.MAX_EXPERIMENT_BYTES + ")");
     }
 }
