@@ -1,25 +1,34 @@
 package keyshield.experiments.report;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where a result came from, embedded in every result file so a number can be traced back: the code
- * (git commit, dirty or not), the libraries, the machine, the seeds, the keys (fingerprints only, never
- * key material) and the wall time.
+ * (the git commit it was built from, dirty or not), the libraries, the machine, the seeds, the keys
+ * (fingerprints only, never key material) and the wall time. {@code gitCommit}, {@code gitDirty} and the
+ * times are those of the invocation that finished the run; a run resumed from a run directory lists
+ * every invocation that worked on it, and the code each ran, in {@code invocations}.
  */
 public record Provenance(String gitCommit, boolean gitDirty, String keyshieldVersion, String nd4jVersion, String nd4jBuild,
                          String javaVersion, String os, int cores, long maxHeapBytes, List<Long> seeds,
-                         List<String> keyFingerprints, Instant started, Instant finished, double wallSeconds) {
+                         List<String> keyFingerprints, Instant started, Instant finished, double wallSeconds,
+                         List<Invocation> invocations) {
 
     public Provenance {
         seeds = List.copyOf(seeds);
         keyFingerprints = List.copyOf(keyFingerprints);
+        invocations = invocations == null ? List.of() : List.copyOf(invocations);      // absent in result files written before it existed
+    }
+
+    /** One process that worked on a run: when it started, and the commit its code was built from. */
+    public record Invocation(Instant started, String gitCommit, boolean gitDirty) {
+        /** This process, started now. */
+        public static Invocation now() {
+            BuildCommit b = BuildCommit.ofThisBuild();
+            return new Invocation(Instant.now(), b.commit(), b.dirty());
+        }
     }
 
     /** Starts recording a run; call {@link Clock#finish} when it ends. */
@@ -27,13 +36,20 @@ public record Provenance(String gitCommit, boolean gitDirty, String keyshieldVer
 
     /** The start of a run, turned into a {@link Provenance} at its end. */
     public record Clock(Instant started, long startNanos) {
+        /** The provenance of a run that this one process did from start to end. */
         public Provenance finish(List<Long> seeds, List<String> keyFingerprints) {
+            BuildCommit b = BuildCommit.ofThisBuild();
+            return finish(seeds, keyFingerprints, List.of(new Invocation(started, b.commit(), b.dirty())));
+        }
+
+        /** The provenance of a run that {@code invocations} worked on, this process last (see {@code RunDir}). */
+        public Provenance finish(List<Long> seeds, List<String> keyFingerprints, List<Invocation> invocations) {
             double wall = (System.nanoTime() - startNanos) / 1e9;
-            String[] git = git();
-            return new Provenance(git[0], "true".equals(git[1]), version(), "1.0.0-M2.1", detectNd4jBuild(),
+            BuildCommit b = BuildCommit.ofThisBuild();
+            return new Provenance(b.commit(), b.dirty(), version(), "1.0.0-M2.1", detectNd4jBuild(),
                     System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), seeds, keyFingerprints,
-                    started, started.plus(Duration.ofNanos((long) (wall * 1e9))), wall);
+                    started, started.plus(Duration.ofNanos((long) (wall * 1e9))), wall, invocations);
         }
     }
 
@@ -54,26 +70,5 @@ public record Provenance(String gitCommit, boolean gitDirty, String keyshieldVer
             // provenance must never fail a run
         }
         return "unknown";
-    }
-
-    /** {commit, dirty} of the working directory's repository, or {"unknown", "false"} outside git. */
-    private static String[] git() {
-        String commit = run("git", "rev-parse", "HEAD");
-        String status = run("git", "status", "--porcelain", "--untracked-files=no");
-        return new String[] {commit == null ? "unknown" : commit.strip(), Boolean.toString(status != null && !status.isBlank())};
-    }
-
-    private static String run(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out;
-            try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                out = r.lines().reduce("", (a, b) -> a + b + "\n");
-            }
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return null;
-            return out;
-        } catch (Exception e) {
-            return null;
-        }
     }
 }

@@ -84,7 +84,7 @@ public final class EpsSweepRun {
         }
         plot(s, curves, plot);
         dir.book();
-        return new Result(s, curves, y.length, plot, dir.bookedSeconds(), table.toString(), clock.finish(List.of(s.seed()), List.copyOf(keys)));
+        return new Result(s, curves, y.length, plot, dir.bookedSeconds(), table.toString(), clock.finish(List.of(s.seed()), List.copyOf(keys), dir.invocations()));
     }
 
     /** Fig. 4: accuracy against ε, one line per model; ℓ∞ budgets in units of 1/255. */

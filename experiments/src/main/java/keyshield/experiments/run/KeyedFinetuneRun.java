@@ -68,6 +68,6 @@ public final class KeyedFinetuneRun {
         table.row(f.name(), key.fingerprint(), training.trainable(), training.steps(), MarkdownTable.pct(clean));
         dir.book();
         return new Result(f, training, files, clean, test.size(), dir.bookedSeconds(), table.toString(),
-                clock.finish(List.of(f.seed()), List.of(key.fingerprint())));
+                clock.finish(List.of(f.seed()), List.of(key.fingerprint()), dir.invocations()));
     }
 }

@@ -80,7 +80,7 @@ public final class PretrainRun {
                 decimal(trained.crossEntropy()), MarkdownTable.pct(trained.accuracy()));
         dir.book();
         return new Result(p, p.weights(), training, initial, trained, p.vit().parameterCount(), dir.bookedSeconds(), table.toString(),
-                clock.finish(List.of(p.seed()), List.of()));
+                clock.finish(List.of(p.seed()), List.of(), dir.invocations()));
     }
 
     /** Refuses data whose images or classes do not fit the architecture, before any work. */

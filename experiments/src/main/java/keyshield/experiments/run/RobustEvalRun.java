@@ -58,6 +58,6 @@ public final class RobustEvalRun {
         LinkedHashSet<String> keys = new LinkedHashSet<>(List.of(targetKey, sourceKey));
         keys.remove("none");
         return new Result(e, clean, robust, y.length, targetKey, sourceKey, dir.bookedSeconds(), table.toString(),
-                clock.finish(List.of(e.seed()), List.copyOf(keys)));
+                clock.finish(List.of(e.seed()), List.copyOf(keys), dir.invocations()));
     }
 }

@@ -1,12 +1,15 @@
 package keyshield.experiments.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import keyshield.experiments.report.Provenance;
 import keyshield.experiments.report.ResultFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -20,6 +23,7 @@ import java.util.Objects;
  *   models/&lt;stage&gt;.safetensors        the weights a finished training stage produced
  *   adv/&lt;stage&gt;/batch-NNNN.npz        adversarial examples, one file per finished batch
  *   time.json                 compute seconds booked so far, over every invocation
+ *   invocations.json          when each invocation started and the commit its code was built from
  * </pre>
  * Every file is written atomically, so each one is either absent or complete. A stage's result file is
  * written last, after the files it refers to.
@@ -30,12 +34,14 @@ import java.util.Objects;
  */
 public final class RunDir {
     private final Path root;
+    private final List<Provenance.Invocation> invocations;
     private double bookedSeconds;
     private long lastBook = System.nanoTime();
 
-    private RunDir(Path root, double bookedSeconds) {
+    private RunDir(Path root, double bookedSeconds, List<Provenance.Invocation> invocations) {
         this.root = root;
         this.bookedSeconds = bookedSeconds;
+        this.invocations = List.copyOf(invocations);
     }
 
     /**
@@ -64,8 +70,26 @@ public final class RunDir {
         }
         Path time = root.resolve("time.json");
         double booked = Files.exists(time) ? ResultFiles.JSON.readTree(time.toFile()).path("seconds").asDouble(0) : 0;
-        return new RunDir(root, booked);
+        return new RunDir(root, booked, recordInvocation(root.resolve("invocations.json")));
     }
+
+    /** The invocations saved in {@code file} (none in a run begun before they were recorded) and this one, saved back. */
+    private static List<Provenance.Invocation> recordInvocation(Path file) throws IOException {
+        List<Provenance.Invocation> all = new ArrayList<>();
+        if (Files.exists(file)) {
+            try {
+                all.addAll(List.of(ResultFiles.JSON.readValue(file.toFile(), Provenance.Invocation[].class)));
+            } catch (IOException e) {
+                throw new IOException("cannot resume: " + file + " is not a readable list of invocations: " + e.getMessage(), e);
+            }
+        }
+        all.add(Provenance.Invocation.now());
+        ResultFiles.writeJson(file, all);
+        return all;
+    }
+
+    /** Every invocation that worked on this run, this one last. */
+    public List<Provenance.Invocation> invocations() { return invocations; }
 
     /** Adds the time since the last booking to the run's compute time and saves it. */
     public synchronized void book() {

@@ -108,7 +108,7 @@ public final class TableOneRun {
                     MarkdownTable.pct(r.adaptive()), r.trainable());
         dir.book();
         return new Result(t, rows, finetunes, test.size(), attackSet.size(), dir.bookedSeconds(), table.toString(),
-                clock.finish(List.of(t.seed()), List.copyOf(fingerprints)));
+                clock.finish(List.of(t.seed()), List.copyOf(fingerprints), dir.invocations()));
     }
 
     private static List<String> finetuneStages(TableOne t) {

@@ -122,7 +122,7 @@ public final class WaveletDefenseRun {
         String markdown = WaveletReport.markdown(labels, rows, fidelity, perturbations, training, test.size(), attackSet.size());
         dir.book();
         return new Result(e, labels, rows, fidelity, perturbations, training, test.size(), attackSet.size(), dir.bookedSeconds(), markdown,
-                clock.finish(List.of(e.seed()), List.of()));
+                clock.finish(List.of(e.seed()), List.of(), dir.invocations()));
     }
 
     /** The model has as many classes and input channels as the data. */

@@ -1,5 +1,7 @@
 package keyshield.experiments.cli;
 
+import keyshield.experiments.report.BuildCommit;
+import keyshield.experiments.report.Provenance;
 import keyshield.experiments.report.ResultFiles;
 import keyshield.experiments.run.Experiment;
 import keyshield.experiments.run.RunDir;
@@ -83,6 +85,30 @@ class TableCommandTest {
         assertThatThrownBy(() -> RunDir.open(dir, a, false)).hasMessageContaining("--resume");
         RunDir.open(dir, a, true);
         assertThatThrownBy(() -> RunDir.open(dir, b, true)).hasMessageContaining("another experiment");
+    }
+
+    /** Each invocation is recorded with the commit of its code, earlier ones kept, so a resumed result names all the code that made it. */
+    @Test
+    void everyInvocationOfARunIsRecorded() throws Exception {
+        TableOne a = TableOne.cifarCpu(tmp);
+        Path dir = tmp.resolve("run");
+        var first = RunDir.open(dir, a, false).invocations();
+        assertThat(first).hasSize(1);
+        assertThat(first.get(0).gitCommit()).isEqualTo(BuildCommit.ofThisBuild().commit());
+        var second = RunDir.open(dir, a, true).invocations();
+        assertThat(second).hasSize(2).startsWith(first.get(0));
+        assertThat(second.get(1).started()).isAfterOrEqualTo(first.get(0).started());
+        assertThat(RunDir.open(dir, a, true).invocations()).hasSize(3).startsWith(second.toArray(new Provenance.Invocation[0]));
+    }
+
+    @Test
+    void aCorruptListOfInvocationsIsNamed() throws Exception {
+        TableOne a = TableOne.cifarCpu(tmp);
+        Path dir = tmp.resolve("run");
+        RunDir.open(dir, a, false);
+        Files.writeString(dir.resolve("invocations.json"), "[{\"started\": 17");
+        assertThatThrownBy(() -> RunDir.open(dir, a, true)).hasMessageContaining(dir.resolve("invocations.json").toString())
+                .hasMessageContaining("not a readable list of invocations");
     }
 
     @Test

@@ -39,6 +39,8 @@ class ReportTest {
     void resultsRoundTripThroughJsonWithProvenance() throws IOException {
         Provenance p = Provenance.start().finish(List.of(7L, 8L), List.of("ab12cd34"));
         assertThat(p.gitCommit()).matches("[0-9a-f]{40}|unknown");
+        assertThat(p.invocations()).as("one process did the whole run").singleElement()
+                .satisfies(i -> assertThat(i.gitCommit()).isEqualTo(p.gitCommit())).satisfies(i -> assertThat(i.started()).isEqualTo(p.started()));
         assertThat(p.wallSeconds()).isGreaterThanOrEqualTo(0);
         assertThat(p.nd4jBuild()).contains("nd4j");
         Result r = new Result(List.of(new Row("plain", 78.64), new Row("key", null)), p);
