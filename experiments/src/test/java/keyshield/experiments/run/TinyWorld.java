@@ -109,8 +109,9 @@ public final class TinyWorld {
     public static PrintStream sink() { return new PrintStream(OutputStream.nullOutputStream(), true); }
 
     /**
-     * Every file of a run directory with its modification time, except the booked time ({@code time.json},
-     * which every invocation updates): equal before and after a resumed run when it rewrote nothing.
+     * Every file of a run directory with its modification time, except the booked time ({@code time.json})
+     * and the list of invocations ({@code invocations.json}), which every invocation updates: equal before
+     * and after a resumed run when it rewrote nothing.
      */
     public static TreeMap<Path, FileTime> work(Path runDir) throws IOException {
         TreeMap<Path, FileTime> out = new TreeMap<>();
@@ -118,6 +119,7 @@ public final class TinyWorld {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) out.put(runDir.relativize(f), Files.getLastModifiedTime(f));
         }
         out.remove(Path.of("time.json"));
+        out.remove(Path.of("invocations.json"));
         return out;
     }
 

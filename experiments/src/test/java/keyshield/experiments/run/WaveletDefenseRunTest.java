@@ -5,6 +5,7 @@ import keyshield.defense.wavelet.DenoiseTransform;
 import keyshield.defense.wavelet.ImageMetrics;
 import keyshield.experiments.data.Dataset;
 import keyshield.experiments.data.Split;
+import keyshield.experiments.report.Provenance;
 import keyshield.experiments.report.ResultFiles;
 import keyshield.experiments.run.WaveletDefenseRun.Kind;
 import keyshield.experiments.run.WaveletDefenseRun.Result;
@@ -135,6 +136,7 @@ class WaveletDefenseRunTest {
     @Test
     void resumingTheFinishedRunGivesTheSameResultWithoutRecomputing() throws IOException {
         TreeMap<String, String> before = snapshot(runDir);
+        List<Provenance.Invocation> earlier = List.of(ResultFiles.JSON.readValue(runDir.resolve("invocations.json").toFile(), Provenance.Invocation[].class));
         Result again = WaveletDefenseRun.run(experiment, RunDir.open(runDir, experiment, true), quiet());
         assertThat(again.rows()).isEqualTo(result.rows());
         assertThat(again.fidelity()).isEqualTo(result.fidelity());
@@ -142,9 +144,13 @@ class WaveletDefenseRunTest {
         assertThat(again.training()).isEqualTo(result.training());
         assertThat(again.markdown()).isEqualTo(result.markdown());
         TreeMap<String, String> after = snapshot(runDir);
-        before.remove("time.json");
-        after.remove("time.json");
+        for (String everyInvocation : new String[] {"time.json", "invocations.json"}) {
+            before.remove(everyInvocation);
+            after.remove(everyInvocation);
+        }
         assertThat(after).as("no stage, checkpoint, weight or attack file is written again").isEqualTo(before);
+        assertThat(again.provenance().invocations()).as("the resume is recorded after the earlier invocations")
+                .hasSize(earlier.size() + 1).startsWith(earlier.toArray(new Provenance.Invocation[0]));
     }
 
     @Test
