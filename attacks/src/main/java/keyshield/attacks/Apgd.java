@@ -43,14 +43,14 @@ public final class Apgd extends Attack {
         INDArray adv = Scope.outside(() -> p.x().dup());
         boolean[] robust = new boolean[p.batch()];
         try (var s = Scope.open()) {
-            int[] pred = AttackLosses.predictions(p.logits(p.x()));
+            int[] pred = AttackLosses.predictions(p.cleanLogits());
             for (int i = 0; i < robust.length; i++) robust[i] = pred[i] == p.y()[i];
         }
         if (spec.loss() == ApgdSpec.Loss.CE) {
             for (int r = 0; r < spec.restarts(); r++)
                 attackRemaining(p, adv, robust, null, rng.split("restart", r));
         } else {
-            int k = numClasses(p);
+            int k = p.numClasses();
             int targets = Math.min(spec.targetClasses(), k - 1);
             for (int c = 2; c <= targets + 1; c++)
                 for (int r = 0; r < spec.restarts(); r++)
@@ -224,11 +224,5 @@ public final class Apgd extends Attack {
         int[] idx = new int[count];
         for (int i = 0, j = 0; i < flags.length; i++) if (flags[i]) idx[j++] = i;
         return idx;
-    }
-
-    static int numClasses(Problem p) {
-        try (var s = Scope.open()) {
-            return (int) p.logits(p.x().getRows(0)).size(1);
-        }
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>checks the inputs (x (B, C, H, W) finite and in [0,1], one label per image in [0, K));</li>
  *   <li>freezes the classifier's declared parameters, so only the input gradient is computed;</li>
  *   <li>probes the input gradient of the margin z_y − max_{k≠y} z_k at x and flags samples where it is
- *       exactly zero, so a masked gradient is reported instead of silently counted as robust;</li>
+ *       exactly zero, so a masked gradient is reported instead of silently counted as robust; the clean
+ *       logits of that forward are handed to the attack ({@link Problem#cleanLogits()});</li>
  *   <li>runs the algorithm, then projects what it returned onto {‖z − x‖_p ≤ ε} ∩ [0,1] ("we don't really
  *       know what the attack returns", as foolbox puts it) and re-checks both constraints;</li>
  *   <li>recomputes logits, predictions and success (prediction ≠ y) on the projected points itself.</li>
@@ -41,11 +42,12 @@ public final class Attacks {
             long b = x.size(0);
             long[] image = {x.size(1), x.size(2), x.size(3)};
             INDArray rows = Scope.outside(() -> x.dup('c').reshape('c', b, image[0] * image[1] * image[2]));   // (B, D)
-            Problem p = new Problem(classifier, rows, image, y.clone(), threat);
-            checkLabels(attack.name(), p);
-            boolean[] zeroGrad = zeroGradient(p);
+            Problem unprobed = new Problem(classifier, rows, image, y.clone(), threat);
+            checkLabels(attack.name(), unprobed);
+            Probe probe = probe(unprobed);
+            Problem p = unprobed.withCleanLogits(probe.cleanLogits());
             Attack.Output out = attack.perturb(p, rng);
-            return finish(attack.name(), p, out.xAdv(), out.targets(), zeroGrad);
+            return finish(attack.name(), p, out.xAdv(), out.targets(), probe.zeroGradient());
         } finally {
             frozen.forEach(q -> q.setTrainable(true));
         }
@@ -75,24 +77,36 @@ public final class Attacks {
         }
     }
 
-    /** Per sample: ∇x (z_y − max_{k≠y} z_k) at the clean point is exactly zero. */
-    static boolean[] zeroGradient(Problem p) {
+    /** What the probe at the clean point found: the logits z(x) (B, K), and per sample whether the margin's gradient is exactly zero. */
+    record Probe(INDArray cleanLogits, boolean[] zeroGradient) {}
+
+    /**
+     * One forward and backward at the clean point: the logits z(x), which the attacks then read instead
+     * of a forward of their own, and per sample whether ∇x (z_y − max_{k≠y} z_k) is exactly zero. The
+     * runner-up class k is chosen from the logits of that same forward.
+     */
+    static Probe probe(Problem p) {
         try (var s = Scope.open()) {
-            INDArray clean = p.logits(p.x());
-            double[][] z = clean.toDoubleMatrix();
-            int[] best = new int[p.batch()];
-            for (int i = 0; i < best.length; i++) {
-                int bi = -1;
-                for (int k = 0; k < z[i].length; k++) if (k != p.y()[i] && (bi < 0 || z[i][k] > z[i][bi])) bi = k;
-                best[i] = bi;
-            }
-            Problem.Evaluation e = p.lossAndGrad(p.x(), (logits, labels) -> logits.pick(labels).sub(logits.pick(best)),
-                    p.y(), LossReduction.SUM);
+            Problem.Evaluation e = p.lossAndGrad(p.x(), (logits, labels) -> {
+                int[] best = runnerUp(logits.value().toDoubleMatrix(), labels);
+                return logits.pick(labels).sub(logits.pick(best));
+            }, p.y(), LossReduction.SUM);
             double[] maxAbs = Transforms.abs(e.grad(), true).max(1).toDoubleVector();
             boolean[] zero = new boolean[maxAbs.length];
             for (int i = 0; i < zero.length; i++) zero[i] = maxAbs[i] == 0.0;
-            return zero;
+            return new Probe(Scope.outside(() -> e.logits().dup('c')), zero);
         }
+    }
+
+    /** Per sample, the class with the largest logit other than its label. */
+    private static int[] runnerUp(double[][] z, int[] y) {
+        int[] best = new int[y.length];
+        for (int i = 0; i < best.length; i++) {
+            int bi = -1;
+            for (int k = 0; k < z[i].length; k++) if (k != y[i] && (bi < 0 || z[i][k] > z[i][bi])) bi = k;
+            best[i] = bi;
+        }
+        return best;
     }
 
     private static List<Parameter> freeze(Classifier classifier) {

@@ -38,7 +38,7 @@ public final class DeepFool extends Attack {
         int[][] candidates;
         boolean[] active = new boolean[n];
         try (var s = Scope.open()) {
-            INDArray clean = p.logits(p.x());
+            INDArray clean = p.cleanLogits();
             int classes = (int) clean.size(1);
             int m = Math.min(spec.candidates(), classes);
             int[][] order = AttackLosses.descendingOrder(clean, classes);

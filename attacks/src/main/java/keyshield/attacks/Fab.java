@@ -37,10 +37,10 @@ public final class Fab extends Attack {
         INDArray adv = Scope.outside(() -> p.x().dup());
         boolean[] robust = new boolean[p.batch()];
         try (var s = Scope.open()) {
-            int[] pred = AttackLosses.predictions(p.logits(p.x()));
+            int[] pred = AttackLosses.predictions(p.cleanLogits());
             for (int i = 0; i < robust.length; i++) robust[i] = pred[i] == p.y()[i];
         }
-        int classes = Apgd.numClasses(p);
+        int classes = p.numClasses();
         if (spec.targeted()) {
             int targets = Math.min(spec.targetClasses(), classes - 1);
             for (int rank = 2; rank <= targets + 1; rank++)
@@ -92,7 +92,7 @@ public final class Fab extends Attack {
         double[][] best = new double[n][];
         double[] bestNorm = new double[n];
         java.util.Arrays.fill(bestNorm, 1e10);
-        int classes = Apgd.numClasses(p);
+        int classes = p.numClasses();
         for (int it = 0; it < spec.iterations(); it++) {
             try (var s = Scope.open()) {
                 INDArray at = Nd4j.createFromArray(x1).castTo(p.x().dataType());

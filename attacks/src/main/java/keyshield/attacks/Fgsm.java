@@ -20,7 +20,7 @@ public final class Fgsm extends Attack {
 
     @Override Output perturb(Problem p, Rng rng) {
         try (var s = Scope.open()) {
-            int[] targets = spec.targeting().targets(p.logits(p.x()), p.y(), rng);
+            int[] targets = spec.targeting().targets(p.cleanLogits(), p.y(), rng);
             INDArray step = Pgd.ascentDirection(p, p.x(), targets, spec.reduction());   // (B, D)
             INDArray xAdv = p.norm().project(p.x(), p.x().add(step.muli(p.eps())), p.eps());
             return new Output(Scope.keep(xAdv), targets);

@@ -28,7 +28,7 @@ public final class Pgd extends Attack {
         int[] targets;
         INDArray xAdv;
         try (var s = Scope.open()) {
-            targets = spec.targeting().targets(p.logits(p.x()), p.y(), rng.split("targets"));
+            targets = spec.targeting().targets(p.cleanLogits(), p.y(), rng.split("targets"));
             INDArray start = spec.randomStart()
                     ? p.norm().project(p.x(), p.x().add(p.norm().randomInBall(rng.split("start"), p.x(), p.eps())), p.eps())
                     : p.x();

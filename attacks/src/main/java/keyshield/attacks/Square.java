@@ -39,7 +39,7 @@ public final class Square extends Attack {
         INDArray adv = Scope.outside(() -> p.x().dup());
         boolean[] correct = new boolean[p.batch()];
         try (var s = Scope.open()) {
-            int[] pred = AttackLosses.predictions(p.logits(p.x()));
+            int[] pred = AttackLosses.predictions(p.cleanLogits());
             for (int i = 0; i < correct.length; i++) correct[i] = pred[i] == p.y()[i];
         }
         int[] idx = Apgd.indices(correct);
