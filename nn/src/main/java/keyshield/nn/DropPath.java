@@ -10,7 +10,7 @@ import java.util.Arrays;
  * residual branch is dropped with probability p and kept ones are scaled by 1/(1 − p); one mask value
  * per sample, shape (B, 1, …, 1). Identity in eval mode.
  */
-public class DropPath extends Module {
+public class DropPath extends Module implements RandomDraws {
     public final double p;
     private final Rng rng;
     private long calls;
@@ -19,6 +19,13 @@ public class DropPath extends Module {
         if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("DropPath: p must be in [0, 1) but is " + p);
         this.p = p;
         this.rng = rng;
+    }
+
+    @Override public long draws() { return calls; }
+
+    @Override public void rewind(long draws) {
+        if (draws < 0) throw new IllegalArgumentException("DropPath: draw counter must be ≥ 0 but is " + draws);
+        calls = draws;
     }
 
     @Override

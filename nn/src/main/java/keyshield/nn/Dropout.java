@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 1 − p and scaled by 1/(1 − p), so eval mode is the identity. Masks come from the module's own
  * generator, split off the one passed in, so runs repeat exactly.
  */
-public class Dropout extends Module {
+public class Dropout extends Module implements RandomDraws {
     public final double p;
     private final Rng rng;
     private long calls;
@@ -18,6 +18,13 @@ public class Dropout extends Module {
         if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: p must be in [0, 1) but is " + p);
         this.p = p;
         this.rng = rng;
+    }
+
+    @Override public long draws() { return calls; }
+
+    @Override public void rewind(long draws) {
+        if (draws < 0) throw new IllegalArgumentException("Dropout: draw counter must be ≥ 0 but is " + draws);
+        calls = draws;
     }
 
     @Override

@@ -42,11 +42,12 @@ public final class Scope implements AutoCloseable {
             .build();
     private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
 
-    private final MemoryWorkspace workspace;
+    private final MemoryWorkspace workspace, parent;
     private final int depth;
     private boolean closed;
 
     private Scope() {
+        parent = Nd4j.getMemoryManager().getCurrentWorkspace();
         depth = DEPTH.get();
         DEPTH.set(depth + 1);
         workspace = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, "keyshield-scope-" + depth);
@@ -61,6 +62,18 @@ public final class Scope implements AutoCloseable {
     /** Copies {@code array} out of any open scope, so it outlives it. Arrays outside scopes are returned as they are. */
     public static INDArray keep(INDArray array) {
         return array.isAttached() ? array.detach() : array;
+    }
+
+    /**
+     * Copies {@code array}, made in this scope, into the scope this one is nested in, so it lives exactly as
+     * long as that one (at top level: out of all scopes, owned by the GC). For the results of a nested
+     * computation whose temporaries should be freed before the enclosing step ends, e.g. activation
+     * checkpointing. Arrays outside scopes are returned as they are.
+     */
+    public INDArray toParent(INDArray array) {
+        if (closed) throw new IllegalStateException("Scope.toParent: this scope is closed, so its arrays are gone");
+        if (!array.isAttached()) return array;
+        return parent == null ? array.detach() : array.leverageTo(parent.getId());
     }
 
     /** Runs {@code body} with allocation outside every scope: for parameters, gradients, optimizer state. */

@@ -1,5 +1,6 @@
 package keyshield.vit;
 
+import keyshield.nn.Checkpoint;
 import keyshield.nn.Dropout;
 import keyshield.nn.Identity;
 import keyshield.nn.Init;
@@ -35,6 +36,7 @@ public class VisionTransformer extends Module {
     private final LayerNorm norm;
     private Module head;
     private final DataType dtype;
+    private boolean checkpointBlocks;
 
     /** A freshly initialised float32 model. */
     public VisionTransformer(ViTConfig c, Rng rng) { this(c, rng, DataType.FLOAT); }
@@ -72,12 +74,22 @@ public class VisionTransformer extends Module {
         long b = t.size(0), d = t.size(2);
         if (clsToken != null) t = Tensor.concat(1, clsToken.broadcastTo(b, 1, d), t);   // (B, 1+N, D)
         t = posDrop.forward(t.add(posEmbed));
-        for (Block blk : blocks) t = blk.forward(t);
+        for (Block blk : blocks) t = checkpointBlocks ? Checkpoint.apply(blk, t) : blk.forward(t);
         t = norm.forward(t);                                                           // (B, 1+N, D)
         return config.globalPool() == ViTConfig.GlobalPool.TOKEN
                 ? t.select(1, 0)                                                       // (B, D) class token
                 : t.slice(1, clsToken == null ? 0 : 1, t.size(1)).mean(false, 1);      // (B, D) mean of patches
     }
+
+    /**
+     * Activation checkpointing of the blocks ({@link Checkpoint}): training keeps each block's input
+     * instead of all its activations and recomputes them in backward — about a third more compute for
+     * memory that no longer grows with depth × batch (ViT-B/16 at batch 32 fits in 12 GiB). Gradients are
+     * bit for bit the same. Off by default.
+     */
+    public void setCheckpointBlocks(boolean on) { checkpointBlocks = on; }
+
+    public boolean checkpointBlocks() { return checkpointBlocks; }
 
     /** Replaces the classification head by a freshly initialised one with {@code numClasses} outputs (fine-tuning). */
     public void resetHead(int numClasses, Rng rng) {
