@@ -41,6 +41,12 @@ public enum Workload {
     VIT_B16_TRAIN("vit_b16_train_b8", "img/s") {
         @Override Timed prepare() { return train(ViTConfig.base16(1000), 8); }
         @Override int warmups(int asked) { return 1; }
+    },
+    /** The memory target: ViT-B/16 training at batch 32 in 12 GiB, with activation checkpointing of the blocks. */
+    VIT_B16_TRAIN_B32("vit_b16_train_b32", "img/s") {
+        @Override Timed prepare() { return train(ViTConfig.base16(1000), 32, true); }
+        @Override int warmups(int asked) { return 1; }
+        @Override int runs(int asked) { return Math.min(asked, 3); }                  // ~20 s a step: keeps the bench under 15 min
     };
 
     public final String id, unit;
@@ -56,10 +62,13 @@ public enum Workload {
     /** Warm-up runs this workload takes when {@code asked} are asked for (the slow ones take fewer). */
     int warmups(int asked) { return asked; }
 
+    /** Timed runs this workload takes when {@code asked} are asked for. */
+    int runs(int asked) { return asked; }
+
     /** Units per second (GFLOP/s for matrix products, images/s otherwise): the median of {@code runs} timed repetitions. */
     double measure(int warmup, int runs) {
         Timed t = prepare();
-        return t.unitsPerRun() / median(t.body(), warmups(warmup), runs);
+        return t.unitsPerRun() / median(t.body(), warmups(warmup), runs(runs));
     }
 
     /**
@@ -109,8 +118,11 @@ public enum Workload {
         }, batch);
     }
 
-    private static Timed train(ViTConfig c, int batch) {
+    private static Timed train(ViTConfig c, int batch) { return train(c, batch, false); }
+
+    private static Timed train(ViTConfig c, int batch, boolean checkpointBlocks) {
         VisionTransformer vit = new VisionTransformer(c, Rng.seeded(0));
+        vit.setCheckpointBlocks(checkpointBlocks);
         vit.train();
         AdamW opt = new AdamW(vit.namedParameters(), AdamW.Options.of(1e-4, 0.05));
         INDArray x = Rng.seeded(1).uniform(DataType.FLOAT, 0, 1, batch, 3, c.imgSize(), c.imgSize());
