@@ -32,7 +32,10 @@ public record Provenance(String gitCommit, boolean gitDirty, String keyshieldVer
     }
 
     /** Starts recording a run; call {@link Clock#finish} when it ends. */
-    public static Clock start() { return new Clock(Instant.now(), System.nanoTime()); }
+    public static Clock start() {
+        BuildCommit.ofThisBuild();                    // where the build left no commit, ask git now, not when a long run ends
+        return new Clock(Instant.now(), System.nanoTime());
+    }
 
     /** The start of a run, turned into a {@link Provenance} at its end. */
     public record Clock(Instant started, long startNanos) {
