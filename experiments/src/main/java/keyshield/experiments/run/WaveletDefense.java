@@ -128,7 +128,8 @@ public record WaveletDefense(String name, DataSource data, ResNetConfig resnet, 
      *   <li>BPDA-PGD, ≈ 12 passes an image on each of the 7 pipelines: ≈ 29 min;</li>
      *   <li>evaluation, 7 pipelines on 2,000 clean and 8 × 500 adversarial sets, and PSNR/MSE: ≈ 10 min.</li>
      * </ul>
-     * At 30 img/s it is about 1.6 hours, at 15 img/s about 3.2. A scaled-down trial:
+     * At 30 img/s it is about 1.6 hours, at 15 img/s about 3.2. Measured on 2026-12-04: 1 h 30 min
+     * ({@code docs/results.md}; training at 26–35 img/s). A scaled-down trial:
      * {@code ./keyshield table --preset cifarWavelet --train-images 3200 --epochs 1 --test-images 500 --attack-images 50}.
      *
      * @param shared the folder holding {@code data/cifar10} (JPEG folders {@code train/}, {@code test/})
