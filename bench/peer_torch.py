@@ -117,7 +117,7 @@ def main():
     record("vit_cifar_pgd10_b128", lambda: pgd_throughput(vit_cifar(), 128, 1 if args.quick else warmup, runs), "img/s")
     record("vit_b16_forward_b8", lambda: forward_throughput(vit_b16(), 8, 224, warmup, runs), "img/s")
     record("vit_b16_train_b8", lambda: train_throughput(vit_b16(), 8, 224, 1000, 1, 3 if args.quick else runs), "img/s")
-    # plain PyTorch at batch 32 (no checkpointing: it fits without); ru_maxrss is the process's peak so far, and this is the largest
+    # plain PyTorch at batch 32 (no checkpointing: it fits without)
     record("vit_b16_train_b32", lambda: train_throughput(vit_b16(), 32, 224, 1000, 1, 3), "img/s")
     json.dump({"torch": torch.__version__, "threads": args.threads, "workloads": out}, sys.stdout)
     print()

@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs every {@link Workload} in its own JVM (so each one's peak resident memory is its own), then the
- * same workloads in PyTorch ({@code bench/peer_torch.py}) with the same threads and batch sizes, and
- * reports ours, PyTorch's and the ratio side by side.
+ * Runs every {@link Workload} in its own JVM (so each one's peak resident memory is its own) and, right
+ * after it, the same workload in its own PyTorch process ({@code bench/peer_torch.py}) with the same
+ * threads and batch size, and reports ours, PyTorch's and the ratio side by side. One workload at a time
+ * on both sides keeps the two figures of a ratio a minute apart: this shared machine's speed drifts by
+ * tens of percent within an hour, which skewed ratios when all of ours ran before all of PyTorch's.
  */
 public final class Bench {
     private Bench() {}
@@ -41,28 +43,28 @@ public final class Bench {
 
     public static Result run(boolean quick, List<Workload> workloads, boolean withPeer, Path repoRoot, PrintStream log) throws IOException, InterruptedException {
         int threads = Runtime.getRuntime().availableProcessors();
-        Map<String, double[]> ours = new LinkedHashMap<>();
-        for (Workload w : workloads) {
-            log.printf("keyshield bench: %s ...%n", w.id);
-            ours.put(w.id, runChild(w, quick));
-            log.printf(Locale.ROOT, "keyshield bench: %s = %.2f %s (peak RSS %.0f MB)%n", w.id, ours.get(w.id)[0], w.unit, ours.get(w.id)[1]);
-        }
-        JsonNode peer = null;
-        String note;
-        if (!withPeer) note = "peer not run (--no-peer)";
-        else {
-            PeerRun p = Peer.run(repoRoot, threads, quick, workloads.stream().map(w -> w.id).toList(), log);
-            peer = p.json();
-            note = p.note();
-        }
+        String note = withPeer ? Peer.prepare(repoRoot, log) : "peer not run (--no-peer)";
+        boolean peerReady = note == null;
+        String torchVersion = null;
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
-            double[] o = ours.get(w.id);
-            JsonNode t = peer == null ? null : peer.path("workloads").get(w.id);
-            Double tv = t == null ? null : t.get("value").asDouble(), tm = t == null ? null : t.get("peak_rss_mb").asDouble();
+            log.printf("keyshield bench: %s ...%n", w.id);
+            double[] o = runChild(w, quick);
+            log.printf(Locale.ROOT, "keyshield bench: %s = %.2f %s (peak RSS %.0f MB)%n", w.id, o[0], w.unit, o[1]);
+            Double tv = null, tm = null;
+            if (peerReady) {
+                PeerRun p = Peer.run(repoRoot, threads, quick, List.of(w.id));
+                JsonNode t = p.json() == null ? null : p.json().path("workloads").get(w.id);
+                if (t != null) {
+                    tv = t.get("value").asDouble();
+                    tm = t.get("peak_rss_mb").asDouble();
+                    torchVersion = p.json().path("torch").asText();
+                }
+                if (note == null || p.json() == null) note = p.note();
+            }
             rows.add(new Row(w.id, w.unit, o[0], (long) o[1], tv, tm, tv == null ? null : o[0] / tv));
         }
-        return new Result(Machine.describe(), threads, quick, peer == null ? null : peer.path("torch").asText(), rows, note);
+        return new Result(Machine.describe(), threads, quick, torchVersion, rows, note);
     }
 
     /** The Markdown table of a result. */

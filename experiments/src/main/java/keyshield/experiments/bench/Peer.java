@@ -24,17 +24,27 @@ final class Peer {
 
     private Peer() {}
 
-    static Bench.PeerRun run(Path repoRoot, int threads, boolean quick, List<String> workloads, PrintStream log) throws IOException, InterruptedException {
+    /**
+     * Checks that the peer can run, installing PyTorch through apt when it is absent; returns null when it
+     * can, else the note saying why not.
+     */
+    static String prepare(Path repoRoot, PrintStream log) throws IOException, InterruptedException {
         Path script = repoRoot.resolve("bench/peer_torch.py");
-        if (!Files.isRegularFile(script)) return new Bench.PeerRun(null, "peer not run: " + script + " not found");
+        if (!Files.isRegularFile(script)) return "peer not run: " + script + " not found";
         if (!hasTorch()) {
             log.println("keyshield bench: PyTorch peer missing; installing Debian's " + String.join(", ", PACKAGES) + " with apt-get...");
             List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-qq"));
             if (!"root".equals(System.getProperty("user.name"))) cmd.add(0, "sudo");
             cmd.addAll(PACKAGES);
             int code = exec(cmd, log);
-            if (code != 0 || !hasTorch()) return new Bench.PeerRun(null, "peer not run: could not install " + PACKAGES + " (apt-get exit " + code + ")");
+            if (code != 0 || !hasTorch()) return "peer not run: could not install " + PACKAGES + " (apt-get exit " + code + ")";
         }
+        return null;
+    }
+
+    /** Runs the given workloads in one peer process (after {@link #prepare} said it can). */
+    static Bench.PeerRun run(Path repoRoot, int threads, boolean quick, List<String> workloads) throws IOException, InterruptedException {
+        Path script = repoRoot.resolve("bench/peer_torch.py");
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString(), "--threads", Integer.toString(threads), "--only", String.join(",", workloads)));
         if (quick) cmd.add("--quick");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -42,7 +52,7 @@ final class Peer {
         pb.environment().remove("OPENBLAS_L2_SIZE");
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) return new Bench.PeerRun(null, "peer failed (exit " + p.exitValue() + ")");
+        if (!p.waitFor(60, TimeUnit.MINUTES) || p.exitValue() != 0) return new Bench.PeerRun(null, "peer failed on " + workloads + " (exit " + p.exitValue() + ")");
         JsonNode json = ResultFiles.JSON.readTree(new String(out, StandardCharsets.UTF_8));
         return new Bench.PeerRun(json, "PyTorch " + json.path("torch").asText() + " on " + threads + " threads (OpenBLAS, CORETYPE unset)");
     }
